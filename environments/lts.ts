@@ -1,0 +1,35 @@
+// A current LTS: Ubuntu 24.04 with RabbitMQ 4.1 and quorum queues (4.x has no classic mirroring),
+// keepalived front door, and the PROXY protocol so nodes see clients' real addresses.
+import { defineEnvironment } from '../topology';
+
+export default defineEnvironment({
+  name: 'lts',
+  region: 'eu-central-1',
+  image: { ubuntu: '24.04', rabbitmq: '4.1.4' },
+  network: {
+    vpcCidr: '10.44.0.0/16',
+    subnets: [
+      { name: 'a', az: 'eu-central-1a', cidr: '10.44.1.0/24' },
+      { name: 'b', az: 'eu-central-1b', cidr: '10.44.2.0/24' },
+      { name: 'c', az: 'eu-central-1c', cidr: '10.44.3.0/24' },
+    ],
+  },
+  rabbitmq: {
+    nodes: [
+      { name: 'rabbit-01', subnet: 'a', ip: '10.44.1.11' },
+      { name: 'rabbit-02', subnet: 'b', ip: '10.44.2.11' },
+      { name: 'rabbit-03', subnet: 'c', ip: '10.44.3.11' },
+    ],
+    replication: 'quorum',
+    proxyProtocol: true,
+  },
+  frontDoor: {
+    kind: 'keepalived',
+    vip: '10.44.1.230',
+    virtualRouterId: 44,
+    haproxy: [
+      { name: 'haproxy-01', subnet: 'a', ip: '10.44.1.21' },
+      { name: 'haproxy-02', subnet: 'a', ip: '10.44.1.22' },
+    ],
+  },
+});

@@ -1,0 +1,77 @@
+/**
+ * The network policy: which flows between roles an environment allows. One pure function of the
+ * topology; the stacks render it as security-group rules and the lab as iptables rules inside each
+ * host (inbound denied by default), so a flow missing here breaks the lab the way it breaks AWS.
+ */
+import { PORTS } from './ports';
+import type { Topology } from './resolve';
+
+/** A role that receives traffic. `nlb` is the AWS load balancer (a HAProxy stand-in in the lab). */
+export type PolicyRole = 'rabbitmq' | 'haproxy' | 'nlb';
+
+export type FlowSource =
+  | { readonly kind: 'role'; readonly role: PolicyRole }
+  | { readonly kind: 'cidrs'; readonly label: 'clients' | 'admins'; readonly cidrs: readonly string[] };
+
+export interface Flow {
+  readonly from: FlowSource;
+  readonly to: PolicyRole;
+  /** `vrrp` is IP protocol 112 (no ports). */
+  readonly protocol: 'tcp' | 'vrrp';
+  readonly fromPort: number;
+  readonly toPort: number;
+  /** Why the flow exists; becomes the security-group rule description. */
+  readonly purpose: string;
+}
+
+const role = (r: PolicyRole): FlowSource => ({ kind: 'role', role: r });
+
+function tcp(from: FlowSource, to: PolicyRole, port: number | readonly [number, number], purpose: string): Flow {
+  const [fromPort, toPort] = typeof port === 'number' ? [port, port] : port;
+  return { from, to, protocol: 'tcp', fromPort, toPort, purpose };
+}
+
+export function networkPolicy(t: Topology): Flow[] {
+  const clients: FlowSource = { kind: 'cidrs', label: 'clients', cidrs: t.access.clientCidrs };
+  const admins: FlowSource = { kind: 'cidrs', label: 'admins', cidrs: t.access.adminCidrs };
+  const rabbit = role('rabbitmq');
+  const flows: Flow[] = [
+    tcp(rabbit, 'rabbitmq', PORTS.epmd, 'epmd between cluster nodes'),
+    tcp(rabbit, 'rabbitmq', PORTS.distribution, 'Erlang distribution between cluster nodes'),
+    tcp(rabbit, 'rabbitmq', [PORTS.cliFrom, PORTS.cliTo], 'CLI tools between cluster nodes'),
+    tcp(admins, 'rabbitmq', PORTS.amqp, 'AMQP straight to a node, for operators'),
+    tcp(admins, 'rabbitmq', PORTS.management, 'management straight to a node, for operators'),
+  ];
+  if (t.frontDoor.kind === 'keepalived') {
+    const proxy = role('haproxy');
+    flows.push(
+      tcp(proxy, 'rabbitmq', PORTS.amqp, 'AMQP from HAProxy'),
+      tcp(proxy, 'rabbitmq', PORTS.management, 'management from HAProxy'),
+      tcp(clients, 'haproxy', PORTS.amqp, 'AMQP from clients through the VIP'),
+      tcp(admins, 'haproxy', PORTS.management, 'management through the VIP'),
+      tcp(admins, 'haproxy', PORTS.haproxyStats, 'HAProxy stats page'),
+      { from: proxy, to: 'haproxy', protocol: 'vrrp', fromPort: 0, toPort: 0, purpose: 'VRRP between the keepalived pair' },
+    );
+  } else {
+    const nlb = role('nlb');
+    flows.push(
+      tcp(nlb, 'rabbitmq', PORTS.amqp, 'AMQP and health checks from the NLB'),
+      tcp(nlb, 'rabbitmq', PORTS.management, 'management and health checks from the NLB'),
+      // An NLB keeps the client's address for instance targets, so nodes see clients directly.
+      tcp(clients, 'rabbitmq', PORTS.amqp, 'AMQP from clients through the NLB'),
+      tcp(admins, 'rabbitmq', PORTS.management, 'management through the NLB'),
+      tcp(clients, 'nlb', PORTS.amqp, 'AMQP from clients to the NLB'),
+      tcp(admins, 'nlb', PORTS.management, 'management from admins to the NLB'),
+    );
+  }
+  if (t.access.sshKeyName !== undefined) {
+    const targets: PolicyRole[] = t.frontDoor.kind === 'keepalived' ? ['rabbitmq', 'haproxy'] : ['rabbitmq'];
+    for (const to of targets) flows.push(tcp(admins, to, PORTS.ssh, 'SSH for operators'));
+  }
+  return flows;
+}
+
+/** The flows that reach one role, for rendering one security group or one host's firewall. */
+export function inboundFlows(t: Topology, to: PolicyRole): Flow[] {
+  return networkPolicy(t).filter((f) => f.to === to);
+}

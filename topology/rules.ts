@@ -1,0 +1,374 @@
+/**
+ * Semantic rules: what the schema's shapes can't say (DESIGN.md "Validation refuses"). Each rule
+ * returns issues with the field path and a fix; all rules run, so users see every problem at once.
+ */
+import {
+  describeSupport,
+  OS_PROFILES,
+  packageRowFor,
+  rabbitCapabilities,
+  type PackageRow,
+} from './capabilities';
+import {
+  cidrContains,
+  cidrsOverlap,
+  cidrWithin,
+  formatIpv4,
+  isAwsReserved,
+  parseCidr,
+  parseIpv4,
+  type Cidr,
+} from './ipv4';
+import type { Topology } from './resolve';
+import type { TopologyIssue } from './topology-issue';
+import { parseVersion } from './versions';
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+type Issues = TopologyIssue[];
+
+/** A host as the rules see it: any named machine with a fixed IP in a subnet. */
+interface PlacedHost {
+  readonly path: string;
+  readonly name: string;
+  readonly subnet: string;
+  readonly ip: string;
+}
+
+export function checkTopology(t: Topology): TopologyIssue[] {
+  const issues: Issues = [];
+  checkName(t, issues);
+  const subnets = checkNetwork(t, issues);
+  const hosts = placedHosts(t);
+  checkHosts(hosts, subnets, issues);
+  checkVersions(t, issues);
+  checkRabbitmq(t, issues);
+  checkFrontDoor(t, subnets, hosts, issues);
+  checkAccess(t, issues);
+  return issues;
+}
+
+export function suggestDnsLabel(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return s === '' ? 'host-01' : s;
+}
+
+function checkName(t: Topology, issues: Issues): void {
+  if (!DNS_LABEL.test(t.name) || t.name.length > 32) {
+    issues.push({
+      path: 'name',
+      message: `'${t.name}' is not a lower-case DNS label of at most 32 characters`,
+      fix: `use letters, digits and '-', e.g. '${suggestDnsLabel(t.name).slice(0, 32)}'`,
+    });
+  }
+  if (!REGION.test(t.region)) {
+    issues.push({
+      path: 'region',
+      message: `'${t.region}' is not an AWS region name`,
+      fix: "write a region such as 'eu-west-1' or 'us-east-2'",
+    });
+  }
+}
+
+/** Checks the VPC and subnets; returns the subnets that parsed, by name, for the other rules. */
+function checkNetwork(t: Topology, issues: Issues): Map<string, Cidr> {
+  const net = t.network;
+  let vpc: Cidr | undefined;
+  if ((net.vpcCidr === undefined) === (net.vpcId === undefined)) {
+    issues.push({
+      path: 'network',
+      message: 'give exactly one of vpcCidr (a new VPC) or vpcId (an existing VPC)',
+      fix: "e.g. vpcCidr: '10.42.0.0/16'",
+    });
+  }
+  if (net.vpcCidr !== undefined) {
+    vpc = parseCidr(net.vpcCidr);
+    if (!vpc) {
+      issues.push(badCidr('network.vpcCidr', net.vpcCidr));
+    } else if (vpc.prefix < 16 || vpc.prefix > 28) {
+      issues.push({
+        path: 'network.vpcCidr',
+        message: `a VPC CIDR must be between /16 and /28, not /${vpc.prefix}`,
+        fix: "use e.g. '10.42.0.0/16'",
+      });
+    }
+  }
+  if (net.vpcId !== undefined && !/^vpc-[0-9a-f]{8,17}$/.test(net.vpcId)) {
+    issues.push({ path: 'network.vpcId', message: `'${net.vpcId}' is not a VPC id`, fix: "write it as 'vpc-0123456789abcdef0'" });
+  }
+  const byName = new Map<string, Cidr>();
+  const seen: { name: string; cidr: Cidr; index: number }[] = [];
+  net.subnets.forEach((s, i) => {
+    const path = `network.subnets[${i}]`;
+    if (byName.has(s.name) || seen.some((x) => x.name === s.name)) {
+      issues.push({ path: `${path}.name`, message: `subnet name '${s.name}' is used twice`, fix: 'give each subnet its own name' });
+    }
+    if (!s.az.startsWith(t.region) || !/^[a-z]$/.test(s.az.slice(t.region.length))) {
+      issues.push({
+        path: `${path}.az`,
+        message: `'${s.az}' is not an availability zone of region ${t.region}`,
+        fix: `write the region followed by a letter, e.g. '${t.region}a'`,
+      });
+    }
+    if (net.vpcId !== undefined && s.id === undefined) {
+      issues.push({ path: `${path}.id`, message: 'an existing VPC needs the id of each subnet', fix: "add id: 'subnet-…'" });
+    }
+    if (net.vpcId === undefined && s.id !== undefined) {
+      issues.push({ path: `${path}.id`, message: 'subnet ids belong to an existing VPC (network.vpcId)', fix: 'remove id, or set network.vpcId instead of vpcCidr' });
+    }
+    const cidr = parseCidr(s.cidr);
+    if (!cidr) {
+      issues.push(badCidr(`${path}.cidr`, s.cidr));
+      return;
+    }
+    if (cidr.prefix < 16 || cidr.prefix > 28) {
+      issues.push({ path: `${path}.cidr`, message: `AWS subnets are /16 to /28, not /${cidr.prefix}`, fix: 'use e.g. a /24' });
+    }
+    if (vpc && !cidrWithin(cidr, vpc)) {
+      issues.push({
+        path: `${path}.cidr`,
+        message: `${s.cidr} is outside the VPC ${net.vpcCidr}`,
+        fix: `choose a subnet inside ${net.vpcCidr}`,
+      });
+    }
+    const clash = seen.find((x) => cidrsOverlap(x.cidr, cidr));
+    if (clash) {
+      issues.push({
+        path: `${path}.cidr`,
+        message: `${s.cidr} overlaps subnet '${clash.name}' (network.subnets[${clash.index}])`,
+        fix: 'give each subnet its own address range',
+      });
+    }
+    seen.push({ name: s.name, cidr, index: i });
+    if (!byName.has(s.name)) byName.set(s.name, cidr);
+  });
+  return byName;
+}
+
+function placedHosts(t: Topology): PlacedHost[] {
+  const nodes = t.rabbitmq.nodes.map((n, i) => ({ ...n, path: `rabbitmq.nodes[${i}]` }));
+  const proxies =
+    t.frontDoor.kind === 'keepalived'
+      ? t.frontDoor.haproxy.map((h, i) => ({ ...h, path: `frontDoor.haproxy[${i}]` }))
+      : [];
+  return [...nodes, ...proxies];
+}
+
+function checkHosts(hosts: readonly PlacedHost[], subnets: Map<string, Cidr>, issues: Issues): void {
+  const names = new Map<string, string>();
+  const ips = new Map<number, string>();
+  for (const h of hosts) {
+    if (!DNS_LABEL.test(h.name)) {
+      issues.push({
+        path: `${h.path}.name`,
+        message: `'${h.name}' is not a valid hostname (a lower-case DNS label: letters, digits, '-')`,
+        fix: `rename it to '${suggestDnsLabel(h.name)}'`,
+      });
+    }
+    const other = names.get(h.name);
+    if (other !== undefined) {
+      issues.push({ path: `${h.path}.name`, message: `host name '${h.name}' is already used by ${other}`, fix: 'give every host its own name' });
+    } else {
+      names.set(h.name, h.path);
+    }
+    const subnet = subnets.get(h.subnet);
+    if (!subnets.has(h.subnet)) {
+      issues.push({
+        path: `${h.path}.subnet`,
+        message: `there is no subnet named '${h.subnet}'`,
+        fix: `use one of: ${[...subnets.keys()].map((n) => `'${n}'`).join(', ') || '(define network.subnets first)'}`,
+      });
+    }
+    const ip = parseIpv4(h.ip);
+    if (ip === undefined) {
+      issues.push({ path: `${h.path}.ip`, message: `'${h.ip}' is not an IPv4 address`, fix: "write it like '10.42.1.11'" });
+      continue;
+    }
+    const clash = ips.get(ip);
+    if (clash !== undefined) {
+      issues.push({ path: `${h.path}.ip`, message: `${h.ip} is already used by ${clash}`, fix: 'give every host its own address' });
+    } else {
+      ips.set(ip, h.path);
+    }
+    if (subnet) checkAddressInSubnet(`${h.path}.ip`, h.ip, ip, h.subnet, subnet, issues);
+  }
+}
+
+function checkAddressInSubnet(path: string, text: string, ip: number, subnetName: string, subnet: Cidr, issues: Issues): void {
+  const cidrText = `${formatIpv4(subnet.network)}/${subnet.prefix}`;
+  if (!cidrContains(subnet, ip)) {
+    issues.push({
+      path,
+      message: `${text} is outside subnet '${subnetName}' (${cidrText})`,
+      fix: `pick an address in ${cidrText}, e.g. ${formatIpv4(subnet.network + 10)}`,
+    });
+  } else if (isAwsReserved(subnet, ip)) {
+    issues.push({
+      path,
+      message: `${text} is reserved by AWS in ${cidrText} (the first four addresses and the last one are)`,
+      fix: `pick an address from ${formatIpv4(subnet.network + 4)} up, e.g. ${formatIpv4(subnet.network + 10)}`,
+    });
+  }
+}
+
+function checkVersions(t: Topology, issues: Issues): void {
+  const { ubuntu, rabbitmq, erlang, debs } = t.image;
+  if (!parseVersion(rabbitmq)) {
+    issues.push({ path: 'image.rabbitmq', message: `'${rabbitmq}' is not an exact version`, fix: "write it like '3.13.7'" });
+    return;
+  }
+  const row: PackageRow | undefined = packageRowFor(ubuntu, rabbitmq);
+  if (!row) {
+    issues.push({
+      path: 'image.rabbitmq',
+      message: `no package source provides RabbitMQ ${rabbitmq} on Ubuntu ${ubuntu} (${OS_PROFILES[ubuntu].codename})`,
+      fix: `Ubuntu ${ubuntu} supports: ${describeSupport(ubuntu)}`,
+    });
+    return;
+  }
+  if (row.source === 'pinned-debs' && debs.length === 0) {
+    issues.push({
+      path: 'image.debs',
+      message: `RabbitMQ ${rabbitmq} on Ubuntu ${ubuntu} comes only from .deb files you supply`,
+      fix: "list the pinned rabbitmq-server and Erlang .deb files, e.g. debs: ['debs/rabbitmq-server_3.6.16-1_all.deb', …]",
+    });
+  }
+  if (row.source === 'pinned-debs' && t.image.erlang === 'from image.debs') {
+    issues.push({ path: 'image.erlang', message: 'with pinned .deb files, say which Erlang they carry', fix: "add erlang: '20.3'" });
+  }
+  if (row.source !== 'pinned-debs' && debs.length > 0) {
+    issues.push({
+      path: 'image.debs',
+      message: `RabbitMQ ${rabbitmq} on Ubuntu ${ubuntu} comes from ${row.note}; .deb files would be ignored`,
+      fix: 'remove image.debs',
+    });
+  }
+  if (row.source === 'ubuntu-archive' && erlang !== row.erlang) {
+    issues.push({
+      path: 'image.erlang',
+      message: `Ubuntu ${ubuntu}'s archive ships Erlang ${row.erlang} with RabbitMQ ${rabbitmq}, not ${erlang}`,
+      fix: 'remove image.erlang (it is derived)',
+    });
+  }
+}
+
+function checkRabbitmq(t: Topology, issues: Issues): void {
+  const r = t.rabbitmq;
+  const count = r.nodes.length;
+  if (r.partitionHandling === 'pause_minority' && (count < 3 || count % 2 === 0)) {
+    issues.push({
+      path: 'rabbitmq.nodes',
+      message: `pause_minority needs an odd number of at least 3 nodes, not ${count}: with ${count} a single failure can pause every node`,
+      fix: count < 3 ? 'use 3 nodes' : `use ${count + 1} or ${count - 1} nodes, or partitionHandling: 'autoheal'`,
+    });
+  }
+  if (!parseVersion(t.image.rabbitmq)) return;
+  const caps = rabbitCapabilities(t.image.rabbitmq);
+  if (r.replication === 'ha-all' && !caps.classicMirroring) {
+    issues.push({
+      path: 'rabbitmq.replication',
+      message: `RabbitMQ ${caps.version} has no classic mirroring (removed in 4.0), so 'ha-all' cannot work`,
+      fix: "use replication: 'quorum', or a RabbitMQ before 4.0",
+    });
+  }
+  if (r.replication === 'quorum' && !caps.quorumQueues) {
+    issues.push({
+      path: 'rabbitmq.replication',
+      message: `RabbitMQ ${caps.version} has no quorum queues (they start at 3.8)`,
+      fix: "use replication: 'ha-all', or RabbitMQ 3.8 or newer",
+    });
+  }
+  if (r.proxyProtocol && !caps.proxyProtocol) {
+    issues.push({
+      path: 'rabbitmq.proxyProtocol',
+      message: `RabbitMQ ${caps.version} cannot accept the PROXY protocol (it starts at 3.7)`,
+      fix: 'set proxyProtocol: false, or use RabbitMQ 3.7 or newer',
+    });
+  }
+  r.plugins.forEach((p, i) => {
+    if (!/^rabbitmq_[a-z0-9_]+$/.test(p)) {
+      issues.push({ path: `rabbitmq.plugins[${i}]`, message: `'${p}' is not a RabbitMQ plugin name`, fix: "plugin names look like 'rabbitmq_management'" });
+    }
+  });
+  if (r.volumeGiB < 8 || r.volumeGiB > 16384) {
+    issues.push({ path: 'rabbitmq.volumeGiB', message: `${r.volumeGiB} GiB is out of range`, fix: 'use 8 to 16384 GiB; 20 is a sane start' });
+  }
+  if (r.fileDescriptors < 1024 || r.fileDescriptors > 1048576) {
+    issues.push({ path: 'rabbitmq.fileDescriptors', message: `${r.fileDescriptors} is out of range`, fix: 'use 1024 to 1048576; 65536 is the default' });
+  }
+  if (r.heartbeatSeconds < 5 || r.heartbeatSeconds > 600) {
+    issues.push({ path: 'rabbitmq.heartbeatSeconds', message: `${r.heartbeatSeconds} s is out of range`, fix: 'use 5 to 600 s; 60 is the default' });
+  }
+}
+
+function checkFrontDoor(t: Topology, subnets: Map<string, Cidr>, hosts: readonly PlacedHost[], issues: Issues): void {
+  const fd = t.frontDoor;
+  if (fd.kind !== 'keepalived') return;
+  if (fd.haproxy.length !== 2) {
+    issues.push({
+      path: 'frontDoor.haproxy',
+      message: `keepalived needs exactly 2 HAProxy hosts, not ${fd.haproxy.length}`,
+      fix: 'list two hosts, a master and a backup',
+    });
+  }
+  if (fd.virtualRouterId < 1 || fd.virtualRouterId > 255) {
+    issues.push({ path: 'frontDoor.virtualRouterId', message: `${fd.virtualRouterId} is outside 1–255`, fix: 'pick a number from 1 to 255, e.g. 51' });
+  }
+  const first = fd.haproxy[0];
+  fd.haproxy.forEach((h, i) => {
+    if (i > 0 && first && h.subnet !== first.subnet) {
+      issues.push({
+        path: `frontDoor.haproxy[${i}].subnet`,
+        message: `keepalived peers must share a subnet ('${first.subnet}'): the VIP is a secondary private IP, which cannot cross subnets`,
+        fix: `put ${h.name} in subnet '${first.subnet}'`,
+      });
+    }
+    if (h.priority < 1 || h.priority > 254) {
+      issues.push({ path: `frontDoor.haproxy[${i}].priority`, message: `${h.priority} is outside 1–254`, fix: 'use e.g. 200 for the master and 100 for the backup' });
+    }
+    const dup = fd.haproxy.findIndex((o) => o.priority === h.priority);
+    if (dup < i) {
+      issues.push({
+        path: `frontDoor.haproxy[${i}].priority`,
+        message: `priority ${h.priority} equals frontDoor.haproxy[${dup}]'s: the master would be a coin toss`,
+        fix: 'give the master a higher priority than the backup, e.g. 200 and 100',
+      });
+    }
+  });
+  const vip = parseIpv4(fd.vip);
+  if (vip === undefined) {
+    issues.push({ path: 'frontDoor.vip', message: `'${fd.vip}' is not an IPv4 address`, fix: "write it like '10.42.1.230'" });
+    return;
+  }
+  const user = hosts.find((h) => parseIpv4(h.ip) === vip);
+  if (user) {
+    issues.push({ path: 'frontDoor.vip', message: `${fd.vip} collides with ${user.path}.ip`, fix: 'pick a free address in the HAProxy subnet' });
+  }
+  const subnet = first ? subnets.get(first.subnet) : undefined;
+  if (first && subnet) checkAddressInSubnet('frontDoor.vip', fd.vip, vip, first.subnet, subnet, issues);
+}
+
+function checkAccess(t: Topology, issues: Issues): void {
+  for (const key of ['clientCidrs', 'adminCidrs'] as const) {
+    t.access[key].forEach((c, i) => {
+      if (!parseCidr(c)) issues.push(badCidr(`access.${key}[${i}]`, c));
+    });
+  }
+  if (t.access.sshKeyName !== undefined && t.access.sshKeyName.trim() === '') {
+    issues.push({ path: 'access.sshKeyName', message: 'an empty key pair name', fix: 'remove sshKeyName or name an EC2 key pair' });
+  }
+}
+
+function badCidr(path: string, text: string): TopologyIssue {
+  return {
+    path,
+    message: `'${text}' is not an IPv4 CIDR with the host bits clear`,
+    fix: "write it like '10.42.0.0/16'",
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The environment schema: the one definition that gives both the TypeScript types users write
+ * against and the runtime checks that refuse a bad file. Shape and defaults live here; rules that
+ * relate fields to each other (IPs inside subnets, unique names, ...) live in rules.ts.
+ *
+ * Key names are warren's public interface (DESIGN.md "The topology"): users' files depend on them.
+ * Every object is strict, so a misspelled key is an error rather than a silently ignored setting.
+ */
+import { z } from 'zod';
+import { UBUNTU_RELEASES } from './capabilities';
+
+const name = z.string().min(1);
+
+const subnet = z.strictObject({
+  /** Short name that hosts refer to (`subnet: 'a'`). */
+  name,
+  /** Availability zone, e.g. `eu-west-1a`. */
+  az: z.string().min(1),
+  /** The subnet's IPv4 CIDR; must lie inside the VPC CIDR. */
+  cidr: z.string(),
+  /** Existing subnet id (`subnet-…`), only with `network.vpcId`. */
+  id: z.string().optional(),
+});
+
+const network = z.strictObject({
+  /** CIDR of a new VPC that the stack creates. Give this or `vpcId`. */
+  vpcCidr: z.string().optional(),
+  /** Id of an existing VPC (`vpc-…`); then every subnet needs its `id`. */
+  vpcId: z.string().optional(),
+  subnets: z.array(subnet).min(1),
+});
+
+const rabbitNode = z.strictObject({
+  /** Hostname and node name (`rabbit@<name>`): a lower-case DNS label. */
+  name,
+  /** Name of the subnet in `network.subnets`. */
+  subnet: name,
+  /** Fixed private IP inside that subnet. */
+  ip: z.string(),
+});
+
+const image = z.strictObject({
+  /** Ubuntu LTS release of the AMI. @default '22.04' */
+  ubuntu: z.enum(UBUNTU_RELEASES).default('22.04'),
+  /** Exact RabbitMQ version. @default '3.13.7' */
+  rabbitmq: z.string().default('3.13.7'),
+  /** Erlang version. @default derived from the capability table */
+  erlang: z.string().optional(),
+  /**
+   * Pinned .deb files (paths relative to the environment file) for RabbitMQ versions that no
+   * repository provides any more, e.g. RabbitMQ 3.6 on 16.04. @default none
+   */
+  debs: z.array(z.string()).default([]),
+});
+
+const rabbitmq = z.strictObject({
+  nodes: z.array(rabbitNode).min(1),
+  /** @default 't3.medium' */
+  instanceType: z.string().default('t3.medium'),
+  /** Root volume size (GiB), always encrypted. @default 20 */
+  volumeGiB: z.number().int().default(20),
+  /** 'ha-all' mirrors classic queues (RabbitMQ < 4.0); 'quorum' makes quorum the default queue type. @default 'ha-all' before 4.0, 'quorum' from 4.0 */
+  replication: z.enum(['ha-all', 'quorum']).optional(),
+  /** @default 'pause_minority' */
+  partitionHandling: z.enum(['pause_minority', 'autoheal']).default('pause_minority'),
+  /** @default ['rabbitmq_management'] */
+  plugins: z.array(z.string()).default(['rabbitmq_management']),
+  /** LimitNOFILE for the RabbitMQ unit. @default 65536 */
+  fileDescriptors: z.number().int().default(65536),
+  /** Accept the PROXY protocol on AMQP (RabbitMQ ≥ 3.7); the front door then sends it. @default false */
+  proxyProtocol: z.boolean().default(false),
+  /** AMQP heartbeat the server proposes (s); front-door idle timeouts are derived from it. @default 60 */
+  heartbeatSeconds: z.number().int().default(60),
+});
+
+const haproxyHost = z.strictObject({
+  name,
+  subnet: name,
+  ip: z.string(),
+  /** VRRP priority; the higher one is the master. @default 200 for the first host, 100 for the second */
+  priority: z.number().int().optional(),
+});
+
+const keepalivedFrontDoor = z.strictObject({
+  kind: z.literal('keepalived'),
+  /** The floating IP clients use; a secondary private IP in the HAProxy hosts' subnet. */
+  vip: z.string(),
+  /** VRRP virtual_router_id, 1–255, unique per broadcast domain. @default 51 */
+  virtualRouterId: z.number().int().default(51),
+  /** HAProxy balance algorithm. @default 'leastconn' */
+  balance: z.enum(['leastconn', 'roundrobin', 'source']).default('leastconn'),
+  /** @default 't3.small' */
+  instanceType: z.string().default('t3.small'),
+  /** Exactly two HAProxy hosts, in the same subnet (a secondary private IP cannot cross subnets). */
+  haproxy: z.array(haproxyHost),
+});
+
+const nlbFrontDoor = z.strictObject({
+  kind: z.literal('nlb'),
+  /** An internal NLB is reachable only inside the VPC. @default true */
+  internal: z.boolean().default(true),
+});
+
+const frontDoor = z.discriminatedUnion('kind', [keepalivedFrontDoor, nlbFrontDoor]);
+
+const access = z.strictObject({
+  /** Who may use AMQP (5672) through the front door. @default the VPC CIDR (or all subnet CIDRs of an existing VPC) */
+  clientCidrs: z.array(z.string()).optional(),
+  /** Who may use management (15672), HAProxy stats, SSH, and reach nodes directly. @default same as clientCidrs' default */
+  adminCidrs: z.array(z.string()).optional(),
+  /** EC2 key pair for SSH; without it no SSH port is opened. @default none */
+  sshKeyName: z.string().optional(),
+  /** Give instances public IPs. @default false */
+  publicIps: z.boolean().default(false),
+});
+
+export const environmentSchema = z.strictObject({
+  /** Environment name: lower-case DNS label; the stack id is `warren-<name>`. */
+  name,
+  /** AWS region, e.g. `eu-west-1`. */
+  region: z.string().min(1),
+  image: image.prefault({}),
+  network,
+  rabbitmq,
+  frontDoor,
+  access: access.prefault({}),
+  /** Extra tags for every AWS resource. @default {} */
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+/** What users write: only `name`, `region`, `network`, `rabbitmq.nodes` and `frontDoor` are required. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** The file after shape checks and static defaults, before derived defaults (see resolve.ts). */
+export type ParsedEnvironment = z.output<typeof environmentSchema>;
+export type SubnetSpec = z.output<typeof subnet>;
+export type RabbitNodeSpec = z.output<typeof rabbitNode>;
+export type HaproxyHostSpec = z.output<typeof haproxyHost>;
+export type KeepalivedFrontDoorSpec = z.output<typeof keepalivedFrontDoor>;
+export type NlbFrontDoorSpec = z.output<typeof nlbFrontDoor>;
