@@ -12,7 +12,10 @@ export const ENV_FLAGS = {
 export const ENV_HELP = `  -e, --env NAME         an environment in environments/ (default: dev)
   -t, --topology FILE    an environment file (.ts, .json, .yaml) instead`;
 
-export function selectEnvironment(values: { env?: string; topology?: string }, fallback = 'dev'): LoadedEnvironment {
+export function selectEnvironment(
+  values: { env?: string; topology?: string },
+  fallback = 'dev',
+): LoadedEnvironment {
   if (values.env !== undefined && values.topology !== undefined) {
     throw new UserError('give --env or --topology, not both');
   }

@@ -65,7 +65,13 @@ export const OS_PROFILES: Readonly<Record<UbuntuRelease | 'debian-12', OsProfile
     amiNameFilter: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*',
   },
   /** The lab image: Debian 12 with Debian's RabbitMQ 3.10, HAProxy 2.6 and keepalived 2.2. */
-  'debian-12': { id: 'debian-12', distribution: 'debian', codename: 'bookworm', haproxy: '2.6', keepalived: '2.2' },
+  'debian-12': {
+    id: 'debian-12',
+    distribution: 'debian',
+    codename: 'bookworm',
+    haproxy: '2.6',
+    keepalived: '2.2',
+  },
 };
 
 /**
@@ -193,6 +199,9 @@ export function packageRowFor(os: UbuntuRelease | 'debian-12', rabbitmq: string)
 /** Human-readable list of what a release supports, for error messages. */
 export function describeSupport(os: UbuntuRelease): string {
   return PACKAGE_ROWS.filter((row) => row.os === os)
-    .map((row) => `${row.rabbitmqSince}${row.rabbitmqUntil ? ` up to (not incl.) ${row.rabbitmqUntil}` : '+'} via ${row.note}`)
+    .map(
+      (row) =>
+        `${row.rabbitmqSince}${row.rabbitmqUntil ? ` up to (not incl.) ${row.rabbitmqUntil}` : '+'} via ${row.note}`,
+    )
     .join('; ');
 }

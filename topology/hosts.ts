@@ -15,10 +15,20 @@ export interface Host {
 
 /** RabbitMQ nodes first, then HAProxy hosts, each in topology order. */
 export function hostsOf(t: Topology): Host[] {
-  const nodes = t.rabbitmq.nodes.map((n) => ({ name: n.name, role: 'rabbitmq' as const, ip: n.ip, subnet: n.subnet }));
+  const nodes = t.rabbitmq.nodes.map((n) => ({
+    name: n.name,
+    role: 'rabbitmq' as const,
+    ip: n.ip,
+    subnet: n.subnet,
+  }));
   const proxies =
     t.frontDoor.kind === 'keepalived'
-      ? t.frontDoor.haproxy.map((h) => ({ name: h.name, role: 'haproxy' as const, ip: h.ip, subnet: h.subnet }))
+      ? t.frontDoor.haproxy.map((h) => ({
+          name: h.name,
+          role: 'haproxy' as const,
+          ip: h.ip,
+          subnet: h.subnet,
+        }))
       : [];
   return [...nodes, ...proxies];
 }
@@ -26,7 +36,11 @@ export function hostsOf(t: Topology): Host[] {
 export function hostNamed(t: Topology, name: string): Host {
   const host = hostsOf(t).find((h) => h.name === name);
   if (!host) {
-    throw new Error(`environment ${t.name} has no host '${name}'; hosts: ${hostsOf(t).map((h) => h.name).join(', ')}`);
+    throw new Error(
+      `environment ${t.name} has no host '${name}'; hosts: ${hostsOf(t)
+        .map((h) => h.name)
+        .join(', ')}`,
+    );
   }
   return host;
 }

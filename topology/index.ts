@@ -6,7 +6,13 @@ export * from './ipv4';
 export * from './load-environment';
 export * from './network-policy';
 export * from './ports';
-export type { Replication, ResolvedFrontDoor, ResolvedHaproxyHost, ResolvedKeepalivedFrontDoor, Topology } from './resolve';
+export type {
+  Replication,
+  ResolvedFrontDoor,
+  ResolvedHaproxyHost,
+  ResolvedKeepalivedFrontDoor,
+  Topology,
+} from './resolve';
 export type { EnvironmentInput } from './schema';
 export * from './secrets';
 export * from './topology-issue';

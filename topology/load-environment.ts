@@ -68,7 +68,10 @@ function readInput(abs: string, source: string): unknown {
     try {
       return JSON.parse(text);
     } catch (e) {
-      return fail(`does not parse as JSON: ${jsonPosition(text, (e as Error).message)}`, 'fix the syntax at that position');
+      return fail(
+        `does not parse as JSON: ${jsonPosition(text, (e as Error).message)}`,
+        'fix the syntax at that position',
+      );
     }
   }
   if (ext === '.yaml' || ext === '.yml') {
@@ -77,7 +80,10 @@ function readInput(abs: string, source: string): unknown {
     } catch (e) {
       const mark = (e as { mark?: { line: number; column: number } }).mark;
       const where = mark ? `line ${mark.line + 1}, column ${mark.column + 1}` : 'unknown position';
-      return fail(`does not parse as YAML at ${where}: ${(e as { reason?: string }).reason ?? String(e)}`, 'fix the syntax at that position');
+      return fail(
+        `does not parse as YAML at ${where}: ${(e as { reason?: string }).reason ?? String(e)}`,
+        'fix the syntax at that position',
+      );
     }
   }
   if (ext === '.ts') {

@@ -26,7 +26,12 @@ export interface Flow {
 
 const role = (r: PolicyRole): FlowSource => ({ kind: 'role', role: r });
 
-function tcp(from: FlowSource, to: PolicyRole, port: number | readonly [number, number], purpose: string): Flow {
+function tcp(
+  from: FlowSource,
+  to: PolicyRole,
+  port: number | readonly [number, number],
+  purpose: string,
+): Flow {
   const [fromPort, toPort] = typeof port === 'number' ? [port, port] : port;
   return { from, to, protocol: 'tcp', fromPort, toPort, purpose };
 }
@@ -50,7 +55,14 @@ export function networkPolicy(t: Topology): Flow[] {
       tcp(clients, 'haproxy', PORTS.amqp, 'AMQP from clients through the VIP'),
       tcp(admins, 'haproxy', PORTS.management, 'management through the VIP'),
       tcp(admins, 'haproxy', PORTS.haproxyStats, 'HAProxy stats page'),
-      { from: proxy, to: 'haproxy', protocol: 'vrrp', fromPort: 0, toPort: 0, purpose: 'VRRP between the keepalived pair' },
+      {
+        from: proxy,
+        to: 'haproxy',
+        protocol: 'vrrp',
+        fromPort: 0,
+        toPort: 0,
+        purpose: 'VRRP between the keepalived pair',
+      },
     );
   } else {
     const nlb = role('nlb');

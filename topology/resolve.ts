@@ -37,7 +37,9 @@ export interface Topology extends Omit<ParsedEnvironment, 'image' | 'rabbitmq' |
 
 export function resolveTopology(env: ParsedEnvironment): Topology {
   const row = packageRowFor(env.image.ubuntu, env.image.rabbitmq);
-  const mirroring = parseVersion(env.image.rabbitmq) ? rabbitCapabilities(env.image.rabbitmq).classicMirroring : true;
+  const mirroring = parseVersion(env.image.rabbitmq)
+    ? rabbitCapabilities(env.image.rabbitmq).classicMirroring
+    : true;
   const vpcCidrs = env.network.vpcCidr ? [env.network.vpcCidr] : env.network.subnets.map((s) => s.cidr);
   return {
     ...env,

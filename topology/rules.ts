@@ -100,14 +100,22 @@ function checkNetwork(t: Topology, issues: Issues): Map<string, Cidr> {
     }
   }
   if (net.vpcId !== undefined && !/^vpc-[0-9a-f]{8,17}$/.test(net.vpcId)) {
-    issues.push({ path: 'network.vpcId', message: `'${net.vpcId}' is not a VPC id`, fix: "write it as 'vpc-0123456789abcdef0'" });
+    issues.push({
+      path: 'network.vpcId',
+      message: `'${net.vpcId}' is not a VPC id`,
+      fix: "write it as 'vpc-0123456789abcdef0'",
+    });
   }
   const byName = new Map<string, Cidr>();
   const seen: { name: string; cidr: Cidr; index: number }[] = [];
   net.subnets.forEach((s, i) => {
     const path = `network.subnets[${i}]`;
     if (byName.has(s.name) || seen.some((x) => x.name === s.name)) {
-      issues.push({ path: `${path}.name`, message: `subnet name '${s.name}' is used twice`, fix: 'give each subnet its own name' });
+      issues.push({
+        path: `${path}.name`,
+        message: `subnet name '${s.name}' is used twice`,
+        fix: 'give each subnet its own name',
+      });
     }
     if (!s.az.startsWith(t.region) || !/^[a-z]$/.test(s.az.slice(t.region.length))) {
       issues.push({
@@ -117,10 +125,18 @@ function checkNetwork(t: Topology, issues: Issues): Map<string, Cidr> {
       });
     }
     if (net.vpcId !== undefined && s.id === undefined) {
-      issues.push({ path: `${path}.id`, message: 'an existing VPC needs the id of each subnet', fix: "add id: 'subnet-…'" });
+      issues.push({
+        path: `${path}.id`,
+        message: 'an existing VPC needs the id of each subnet',
+        fix: "add id: 'subnet-…'",
+      });
     }
     if (net.vpcId === undefined && s.id !== undefined) {
-      issues.push({ path: `${path}.id`, message: 'subnet ids belong to an existing VPC (network.vpcId)', fix: 'remove id, or set network.vpcId instead of vpcCidr' });
+      issues.push({
+        path: `${path}.id`,
+        message: 'subnet ids belong to an existing VPC (network.vpcId)',
+        fix: 'remove id, or set network.vpcId instead of vpcCidr',
+      });
     }
     const cidr = parseCidr(s.cidr);
     if (!cidr) {
@@ -128,7 +144,11 @@ function checkNetwork(t: Topology, issues: Issues): Map<string, Cidr> {
       return;
     }
     if (cidr.prefix < 16 || cidr.prefix > 28) {
-      issues.push({ path: `${path}.cidr`, message: `AWS subnets are /16 to /28, not /${cidr.prefix}`, fix: 'use e.g. a /24' });
+      issues.push({
+        path: `${path}.cidr`,
+        message: `AWS subnets are /16 to /28, not /${cidr.prefix}`,
+        fix: 'use e.g. a /24',
+      });
     }
     if (vpc && !cidrWithin(cidr, vpc)) {
       issues.push({
@@ -173,7 +193,11 @@ function checkHosts(hosts: readonly PlacedHost[], subnets: Map<string, Cidr>, is
     }
     const other = names.get(h.name);
     if (other !== undefined) {
-      issues.push({ path: `${h.path}.name`, message: `host name '${h.name}' is already used by ${other}`, fix: 'give every host its own name' });
+      issues.push({
+        path: `${h.path}.name`,
+        message: `host name '${h.name}' is already used by ${other}`,
+        fix: 'give every host its own name',
+      });
     } else {
       names.set(h.name, h.path);
     }
@@ -187,12 +211,20 @@ function checkHosts(hosts: readonly PlacedHost[], subnets: Map<string, Cidr>, is
     }
     const ip = parseIpv4(h.ip);
     if (ip === undefined) {
-      issues.push({ path: `${h.path}.ip`, message: `'${h.ip}' is not an IPv4 address`, fix: "write it like '10.42.1.11'" });
+      issues.push({
+        path: `${h.path}.ip`,
+        message: `'${h.ip}' is not an IPv4 address`,
+        fix: "write it like '10.42.1.11'",
+      });
       continue;
     }
     const clash = ips.get(ip);
     if (clash !== undefined) {
-      issues.push({ path: `${h.path}.ip`, message: `${h.ip} is already used by ${clash}`, fix: 'give every host its own address' });
+      issues.push({
+        path: `${h.path}.ip`,
+        message: `${h.ip} is already used by ${clash}`,
+        fix: 'give every host its own address',
+      });
     } else {
       ips.set(ip, h.path);
     }
@@ -200,7 +232,14 @@ function checkHosts(hosts: readonly PlacedHost[], subnets: Map<string, Cidr>, is
   }
 }
 
-function checkAddressInSubnet(path: string, text: string, ip: number, subnetName: string, subnet: Cidr, issues: Issues): void {
+function checkAddressInSubnet(
+  path: string,
+  text: string,
+  ip: number,
+  subnetName: string,
+  subnet: Cidr,
+  issues: Issues,
+): void {
   const cidrText = `${formatIpv4(subnet.network)}/${subnet.prefix}`;
   if (!cidrContains(subnet, ip)) {
     issues.push({
@@ -220,7 +259,11 @@ function checkAddressInSubnet(path: string, text: string, ip: number, subnetName
 function checkVersions(t: Topology, issues: Issues): void {
   const { ubuntu, rabbitmq, erlang, debs } = t.image;
   if (!parseVersion(rabbitmq)) {
-    issues.push({ path: 'image.rabbitmq', message: `'${rabbitmq}' is not an exact version`, fix: "write it like '3.13.7'" });
+    issues.push({
+      path: 'image.rabbitmq',
+      message: `'${rabbitmq}' is not an exact version`,
+      fix: "write it like '3.13.7'",
+    });
     return;
   }
   const row: PackageRow | undefined = packageRowFor(ubuntu, rabbitmq);
@@ -240,7 +283,11 @@ function checkVersions(t: Topology, issues: Issues): void {
     });
   }
   if (row.source === 'pinned-debs' && t.image.erlang === 'from image.debs') {
-    issues.push({ path: 'image.erlang', message: 'with pinned .deb files, say which Erlang they carry', fix: "add erlang: '20.3'" });
+    issues.push({
+      path: 'image.erlang',
+      message: 'with pinned .deb files, say which Erlang they carry',
+      fix: "add erlang: '20.3'",
+    });
   }
   if (row.source !== 'pinned-debs' && debs.length > 0) {
     issues.push({
@@ -265,7 +312,10 @@ function checkRabbitmq(t: Topology, issues: Issues): void {
     issues.push({
       path: 'rabbitmq.nodes',
       message: `pause_minority needs an odd number of at least 3 nodes, not ${count}: with ${count} a single failure can pause every node`,
-      fix: count < 3 ? 'use 3 nodes' : `use ${count + 1} or ${count - 1} nodes, or partitionHandling: 'autoheal'`,
+      fix:
+        count < 3
+          ? 'use 3 nodes'
+          : `use ${count + 1} or ${count - 1} nodes, or partitionHandling: 'autoheal'`,
     });
   }
   if (!parseVersion(t.image.rabbitmq)) return;
@@ -293,21 +343,42 @@ function checkRabbitmq(t: Topology, issues: Issues): void {
   }
   r.plugins.forEach((p, i) => {
     if (!/^rabbitmq_[a-z0-9_]+$/.test(p)) {
-      issues.push({ path: `rabbitmq.plugins[${i}]`, message: `'${p}' is not a RabbitMQ plugin name`, fix: "plugin names look like 'rabbitmq_management'" });
+      issues.push({
+        path: `rabbitmq.plugins[${i}]`,
+        message: `'${p}' is not a RabbitMQ plugin name`,
+        fix: "plugin names look like 'rabbitmq_management'",
+      });
     }
   });
   if (r.volumeGiB < 8 || r.volumeGiB > 16384) {
-    issues.push({ path: 'rabbitmq.volumeGiB', message: `${r.volumeGiB} GiB is out of range`, fix: 'use 8 to 16384 GiB; 20 is a sane start' });
+    issues.push({
+      path: 'rabbitmq.volumeGiB',
+      message: `${r.volumeGiB} GiB is out of range`,
+      fix: 'use 8 to 16384 GiB; 20 is a sane start',
+    });
   }
   if (r.fileDescriptors < 1024 || r.fileDescriptors > 1048576) {
-    issues.push({ path: 'rabbitmq.fileDescriptors', message: `${r.fileDescriptors} is out of range`, fix: 'use 1024 to 1048576; 65536 is the default' });
+    issues.push({
+      path: 'rabbitmq.fileDescriptors',
+      message: `${r.fileDescriptors} is out of range`,
+      fix: 'use 1024 to 1048576; 65536 is the default',
+    });
   }
   if (r.heartbeatSeconds < 5 || r.heartbeatSeconds > 600) {
-    issues.push({ path: 'rabbitmq.heartbeatSeconds', message: `${r.heartbeatSeconds} s is out of range`, fix: 'use 5 to 600 s; 60 is the default' });
+    issues.push({
+      path: 'rabbitmq.heartbeatSeconds',
+      message: `${r.heartbeatSeconds} s is out of range`,
+      fix: 'use 5 to 600 s; 60 is the default',
+    });
   }
 }
 
-function checkFrontDoor(t: Topology, subnets: Map<string, Cidr>, hosts: readonly PlacedHost[], issues: Issues): void {
+function checkFrontDoor(
+  t: Topology,
+  subnets: Map<string, Cidr>,
+  hosts: readonly PlacedHost[],
+  issues: Issues,
+): void {
   const fd = t.frontDoor;
   if (fd.kind !== 'keepalived') return;
   if (fd.haproxy.length !== 2) {
@@ -318,7 +389,11 @@ function checkFrontDoor(t: Topology, subnets: Map<string, Cidr>, hosts: readonly
     });
   }
   if (fd.virtualRouterId < 1 || fd.virtualRouterId > 255) {
-    issues.push({ path: 'frontDoor.virtualRouterId', message: `${fd.virtualRouterId} is outside 1–255`, fix: 'pick a number from 1 to 255, e.g. 51' });
+    issues.push({
+      path: 'frontDoor.virtualRouterId',
+      message: `${fd.virtualRouterId} is outside 1–255`,
+      fix: 'pick a number from 1 to 255, e.g. 51',
+    });
   }
   const first = fd.haproxy[0];
   fd.haproxy.forEach((h, i) => {
@@ -330,7 +405,11 @@ function checkFrontDoor(t: Topology, subnets: Map<string, Cidr>, hosts: readonly
       });
     }
     if (h.priority < 1 || h.priority > 254) {
-      issues.push({ path: `frontDoor.haproxy[${i}].priority`, message: `${h.priority} is outside 1–254`, fix: 'use e.g. 200 for the master and 100 for the backup' });
+      issues.push({
+        path: `frontDoor.haproxy[${i}].priority`,
+        message: `${h.priority} is outside 1–254`,
+        fix: 'use e.g. 200 for the master and 100 for the backup',
+      });
     }
     const dup = fd.haproxy.findIndex((o) => o.priority === h.priority);
     if (dup < i) {
@@ -343,12 +422,20 @@ function checkFrontDoor(t: Topology, subnets: Map<string, Cidr>, hosts: readonly
   });
   const vip = parseIpv4(fd.vip);
   if (vip === undefined) {
-    issues.push({ path: 'frontDoor.vip', message: `'${fd.vip}' is not an IPv4 address`, fix: "write it like '10.42.1.230'" });
+    issues.push({
+      path: 'frontDoor.vip',
+      message: `'${fd.vip}' is not an IPv4 address`,
+      fix: "write it like '10.42.1.230'",
+    });
     return;
   }
   const user = hosts.find((h) => parseIpv4(h.ip) === vip);
   if (user) {
-    issues.push({ path: 'frontDoor.vip', message: `${fd.vip} collides with ${user.path}.ip`, fix: 'pick a free address in the HAProxy subnet' });
+    issues.push({
+      path: 'frontDoor.vip',
+      message: `${fd.vip} collides with ${user.path}.ip`,
+      fix: 'pick a free address in the HAProxy subnet',
+    });
   }
   const subnet = first ? subnets.get(first.subnet) : undefined;
   if (first && subnet) checkAddressInSubnet('frontDoor.vip', fd.vip, vip, first.subnet, subnet, issues);
@@ -361,7 +448,11 @@ function checkAccess(t: Topology, issues: Issues): void {
     });
   }
   if (t.access.sshKeyName !== undefined && t.access.sshKeyName.trim() === '') {
-    issues.push({ path: 'access.sshKeyName', message: 'an empty key pair name', fix: 'remove sshKeyName or name an EC2 key pair' });
+    issues.push({
+      path: 'access.sshKeyName',
+      message: 'an empty key pair name',
+      fix: 'remove sshKeyName or name an EC2 key pair',
+    });
   }
 }
 

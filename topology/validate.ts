@@ -11,7 +11,10 @@ import { formatPath, TopologyError, type TopologyIssue } from './topology-issue'
 export function validateTopology(input: unknown, source = '<topology>'): Topology {
   const parsed = environmentSchema.safeParse(input);
   if (!parsed.success) {
-    throw new TopologyError(source, parsed.error.issues.flatMap((i) => fromSchemaIssue(i, input)));
+    throw new TopologyError(
+      source,
+      parsed.error.issues.flatMap((i) => fromSchemaIssue(i, input)),
+    );
   }
   const topology = resolveTopology(parsed.data);
   const issues = checkTopology(topology);
@@ -36,8 +39,19 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
       const got = valueAt(input, issue.path);
       return [
         got === undefined
-          ? { path, message: 'is required', fix: `add ${path.split('.').pop()?.replace(/\[\d+\]$/, '')} (${issue.expected})` }
-          : { path, message: `expected ${issue.expected}, got ${describe(got)}`, fix: `write a ${issue.expected}` },
+          ? {
+              path,
+              message: 'is required',
+              fix: `add ${path
+                .split('.')
+                .pop()
+                ?.replace(/\[\d+\]$/, '')} (${issue.expected})`,
+            }
+          : {
+              path,
+              message: `expected ${issue.expected}, got ${describe(got)}`,
+              fix: `write a ${issue.expected}`,
+            },
       ];
     }
     case 'invalid_value':
@@ -60,7 +74,13 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
       }
       return [{ path, message: issue.message, fix: 'check the value against the README reference' }];
     case 'too_small':
-      return [{ path, message: `needs at least ${String(issue.minimum)} ${issue.origin === 'array' ? 'entries' : 'characters'}`, fix: 'fill it in' }];
+      return [
+        {
+          path,
+          message: `needs at least ${String(issue.minimum)} ${issue.origin === 'array' ? 'entries' : 'characters'}`,
+          fix: 'fill it in',
+        },
+      ];
     default:
       return [{ path, message: issue.message, fix: 'see the environment reference in the README' }];
   }

@@ -16,11 +16,15 @@ ${ENV_HELP}
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { ...ENV_FLAGS, json: { type: 'boolean' } }, true);
     if (positionals[0] !== 'print' || positionals.length > 1) {
-      throw new UserError(`expected 'warren topology print', got 'warren topology ${positionals.join(' ')}' (see --help)`);
+      throw new UserError(
+        `expected 'warren topology print', got 'warren topology ${positionals.join(' ')}' (see --help)`,
+      );
     }
     const { topology } = selectEnvironment(values);
     const plain: unknown = JSON.parse(JSON.stringify(topology));
-    process.stdout.write(values.json ? `${JSON.stringify(plain, null, 2)}\n` : yaml.dump(plain, { lineWidth: 120 }));
+    process.stdout.write(
+      values.json ? `${JSON.stringify(plain, null, 2)}\n` : yaml.dump(plain, { lineWidth: 120 }),
+    );
     return 0;
   },
 };

@@ -21,7 +21,9 @@ ${ENV_HELP}
       : [selectEnvironment(values)];
     for (const l of loaded) {
       const t = l.topology;
-      console.log(`${l.source}: ok (${t.name}: Ubuntu ${t.image.ubuntu}, RabbitMQ ${t.image.rabbitmq}, ${t.rabbitmq.nodes.length} nodes, ${t.frontDoor.kind} front door)`);
+      console.log(
+        `${l.source}: ok (${t.name}: Ubuntu ${t.image.ubuntu}, RabbitMQ ${t.image.rabbitmq}, ${t.rabbitmq.nodes.length} nodes, ${t.frontDoor.kind} front door)`,
+      );
     }
     return 0;
   },

@@ -1,0 +1,67 @@
+// The capability table answers what each Ubuntu × RabbitMQ combination can do and where its
+// packages come from.
+import { describe, expect, it } from 'vitest';
+import { packageRowFor, rabbitCapabilities, UBUNTU_RELEASES } from '../../topology';
+
+describe('package sources', () => {
+  it('16.04 gets RabbitMQ 3.5.7 with Erlang 18 from the Ubuntu archive', () => {
+    expect(packageRowFor('16.04', '3.5.7')).toMatchObject({ source: 'ubuntu-archive', erlang: '18.3' });
+  });
+
+  it('16.04 gets newer RabbitMQ only from pinned .deb files', () => {
+    expect(packageRowFor('16.04', '3.6.16')?.source).toBe('pinned-debs');
+    expect(packageRowFor('16.04', '3.13.7')).toBeUndefined();
+  });
+
+  it.each(['20.04', '22.04', '24.04'] as const)('%s gets 3.13.x and 4.x from Team RabbitMQ', (ubuntu) => {
+    expect(packageRowFor(ubuntu, '3.13.7')?.source).toBe('team-rabbitmq');
+    expect(packageRowFor(ubuntu, '4.1.4')?.source).toBe('team-rabbitmq');
+    expect(packageRowFor(ubuntu, '3.5.7')).toBeUndefined();
+  });
+
+  it('knows every release it offers', () => {
+    for (const ubuntu of UBUNTU_RELEASES)
+      expect(packageRowFor(ubuntu, ubuntu === '16.04' ? '3.5.7' : '3.13.7')).toBeDefined();
+  });
+
+  it('the lab image is Debian 12 with RabbitMQ 3.10.8', () => {
+    expect(packageRowFor('debian-12', '3.10.8')?.source).toBe('debian-archive');
+  });
+});
+
+describe('RabbitMQ capabilities', () => {
+  it('3.5.7: classic config, join_cluster, mirroring, no proxy protocol, no quorum, no diagnostics', () => {
+    expect(rabbitCapabilities('3.5.7')).toMatchObject({
+      iniConfig: false,
+      classicConfigPeerDiscovery: false,
+      classicMirroring: true,
+      proxyProtocol: false,
+      quorumQueues: false,
+      diagnosticsCli: false,
+      jsonFormatter: false,
+    });
+  });
+
+  it('3.7 is where rabbitmq.conf, peer discovery and the PROXY protocol start', () => {
+    expect(rabbitCapabilities('3.6.16')).toMatchObject({ iniConfig: false, proxyProtocol: false });
+    expect(rabbitCapabilities('3.7.0')).toMatchObject({
+      iniConfig: true,
+      classicConfigPeerDiscovery: true,
+      proxyProtocol: true,
+    });
+  });
+
+  it('3.13 still mirrors; 4.x only has quorum queues', () => {
+    expect(rabbitCapabilities('3.13.7')).toMatchObject({ classicMirroring: true, quorumQueues: true });
+    expect(rabbitCapabilities('4.0.0')).toMatchObject({ classicMirroring: false, quorumQueues: true });
+  });
+
+  it('3.10 crashes on PROXY LOCAL health checks; 3.11 does not', () => {
+    expect(rabbitCapabilities('3.10.8').proxyLocalHeaderSafe).toBe(false);
+    expect(rabbitCapabilities('3.11.0').proxyLocalHeaderSafe).toBe(true);
+  });
+
+  it('refuses what is not a version', () => {
+    expect(() => rabbitCapabilities('latest')).toThrow(/not a RabbitMQ version/);
+  });
+});

@@ -1,0 +1,343 @@
+// Every semantic rule of DESIGN.md "Validation refuses": a topology that breaks it is refused, and
+// the message names the field path (and a fix). Each case starts from a valid shipped environment.
+import { describe, expect, it } from 'vitest';
+import dev from '../../environments/dev';
+import elb from '../../environments/elb';
+import { TopologyError, validateTopology, type EnvironmentInput } from '../../topology';
+
+type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function refuse(base: EnvironmentInput, mutate: (env: Mutable) => void): TopologyError {
+  const env = structuredClone(base) as Mutable;
+  mutate(env);
+  try {
+    validateTopology(env, 'environments/test.ts');
+  } catch (e) {
+    expect(e).toBeInstanceOf(TopologyError);
+    return e as TopologyError;
+  }
+  throw new Error('the topology was accepted');
+}
+
+function expectIssue(error: TopologyError, path: string, pattern: RegExp): void {
+  const issue = error.issues.find((i) => i.path === path);
+  expect(issue, `no issue at ${path}; got ${error.message}`).toBeDefined();
+  expect(issue!.message).toMatch(pattern);
+  expect(issue!.fix.length).toBeGreaterThan(0);
+  expect(error.message).toContain(`environments/test.ts: ${path}: `);
+}
+
+describe('shipped environments', () => {
+  it('are valid', () => {
+    expect(validateTopology(dev).name).toBe('dev');
+    expect(validateTopology(elb).frontDoor.kind).toBe('nlb');
+  });
+});
+
+describe('validation refuses', () => {
+  const cases: [string, EnvironmentInput, (e: Mutable) => void, string, RegExp][] = [
+    [
+      'duplicate host names',
+      dev,
+      (e) => (e.rabbitmq.nodes[1].name = 'rabbit-01'),
+      'rabbitmq.nodes[1].name',
+      /already used/,
+    ],
+    [
+      'a HAProxy host named like a node',
+      dev,
+      (e) => (e.frontDoor.haproxy[0].name = 'rabbit-02'),
+      'frontDoor.haproxy[0].name',
+      /already used/,
+    ],
+    [
+      'duplicate IPs',
+      dev,
+      (e) => (e.rabbitmq.nodes[2].ip = '10.42.1.11') && (e.rabbitmq.nodes[2].subnet = 'a'),
+      'rabbitmq.nodes[2].ip',
+      /already used/,
+    ],
+    [
+      'an IP outside its subnet',
+      dev,
+      (e) => (e.rabbitmq.nodes[1].ip = '10.42.9.11'),
+      'rabbitmq.nodes[1].ip',
+      /outside subnet 'b'/,
+    ],
+    [
+      'the network address of a subnet',
+      dev,
+      (e) => (e.rabbitmq.nodes[0].ip = '10.42.1.0'),
+      'rabbitmq.nodes[0].ip',
+      /reserved by AWS/,
+    ],
+    [
+      'the AWS DNS address',
+      dev,
+      (e) => (e.rabbitmq.nodes[0].ip = '10.42.1.2'),
+      'rabbitmq.nodes[0].ip',
+      /reserved by AWS/,
+    ],
+    [
+      'the broadcast address',
+      dev,
+      (e) => (e.rabbitmq.nodes[0].ip = '10.42.1.255'),
+      'rabbitmq.nodes[0].ip',
+      /reserved by AWS/,
+    ],
+    [
+      'a subnet outside the VPC',
+      dev,
+      (e) => (e.network.subnets[2].cidr = '10.99.3.0/24'),
+      'network.subnets[2].cidr',
+      /outside the VPC/,
+    ],
+    [
+      'overlapping subnets',
+      dev,
+      (e) => (e.network.subnets[1].cidr = '10.42.1.0/25'),
+      'network.subnets[1].cidr',
+      /overlaps/,
+    ],
+    [
+      'an unknown subnet',
+      dev,
+      (e) => (e.rabbitmq.nodes[0].subnet = 'z'),
+      'rabbitmq.nodes[0].subnet',
+      /no subnet named 'z'/,
+    ],
+    [
+      'a VIP that collides with a host',
+      dev,
+      (e) => (e.frontDoor.vip = '10.42.1.21'),
+      'frontDoor.vip',
+      /collides/,
+    ],
+    [
+      'a VIP outside the HAProxy subnet',
+      dev,
+      (e) => (e.frontDoor.vip = '10.42.2.230'),
+      'frontDoor.vip',
+      /outside subnet 'a'/,
+    ],
+    [
+      'keepalived peers in different subnets',
+      dev,
+      (e) => Object.assign(e.frontDoor.haproxy[1], { subnet: 'b', ip: '10.42.2.22' }),
+      'frontDoor.haproxy[1].subnet',
+      /share a subnet/,
+    ],
+    [
+      'equal priorities',
+      dev,
+      (e) => (e.frontDoor.haproxy[1].priority = 200),
+      'frontDoor.haproxy[1].priority',
+      /equals/,
+    ],
+    ['a router id of 0', dev, (e) => (e.frontDoor.virtualRouterId = 0), 'frontDoor.virtualRouterId', /1–255/],
+    [
+      'a router id of 256',
+      dev,
+      (e) => (e.frontDoor.virtualRouterId = 256),
+      'frontDoor.virtualRouterId',
+      /1–255/,
+    ],
+    ['one HAProxy host', dev, (e) => e.frontDoor.haproxy.pop(), 'frontDoor.haproxy', /exactly 2/],
+    [
+      "the tutorials' underscore hostname",
+      dev,
+      (e) => (e.rabbitmq.nodes[0].name = 'rabbit_01'),
+      'rabbitmq.nodes[0].name',
+      /not a valid hostname/,
+    ],
+    [
+      'an upper-case hostname',
+      dev,
+      (e) => (e.frontDoor.haproxy[0].name = 'HAProxy1'),
+      'frontDoor.haproxy[0].name',
+      /not a valid hostname/,
+    ],
+    [
+      'an even node count with pause_minority',
+      dev,
+      (e) => e.rabbitmq.nodes.pop(),
+      'rabbitmq.nodes',
+      /odd number/,
+    ],
+    ['one node with pause_minority', elb, (e) => e.rabbitmq.nodes.splice(1), 'rabbitmq.nodes', /at least 3/],
+    [
+      'ha-all on RabbitMQ 4.0',
+      elb,
+      (e) => (e.image = { ubuntu: '22.04', rabbitmq: '4.0.5' }),
+      'rabbitmq.replication',
+      /no classic mirroring/,
+    ],
+    [
+      'quorum on RabbitMQ 3.5.7',
+      dev,
+      (e) => (e.rabbitmq.replication = 'quorum'),
+      'rabbitmq.replication',
+      /no quorum queues/,
+    ],
+    [
+      'proxyProtocol on RabbitMQ 3.5.7',
+      dev,
+      (e) => (e.rabbitmq.proxyProtocol = true),
+      'rabbitmq.proxyProtocol',
+      /PROXY protocol/,
+    ],
+    [
+      'RabbitMQ 3.13 on 16.04',
+      dev,
+      (e) => (e.image.rabbitmq = '3.13.7'),
+      'image.rabbitmq',
+      /no package source/,
+    ],
+    [
+      'RabbitMQ 3.5.7 on 22.04',
+      elb,
+      (e) => (e.image.rabbitmq = '3.5.7'),
+      'image.rabbitmq',
+      /no package source/,
+    ],
+    [
+      'RabbitMQ 3.6 on 16.04 without .debs',
+      dev,
+      (e) => Object.assign(e.image, { rabbitmq: '3.6.16', erlang: '20.3' }),
+      'image.debs',
+      /\.deb files you supply/,
+    ],
+    [
+      'another Erlang than the archive ships',
+      dev,
+      (e) => (e.image.erlang = '20.3'),
+      'image.erlang',
+      /ships Erlang 18.3/,
+    ],
+    ['a non-DNS environment name', dev, (e) => (e.name = 'Dev_1'), 'name', /DNS label/],
+    ['a bad region', dev, (e) => (e.region = 'europe'), 'region', /not an AWS region/],
+    [
+      'an AZ of another region',
+      dev,
+      (e) => (e.network.subnets[0].az = 'us-east-1a'),
+      'network.subnets[0].az',
+      /not an availability zone/,
+    ],
+    [
+      'a CIDR with host bits',
+      dev,
+      (e) => (e.network.vpcCidr = '10.42.0.1/16'),
+      'network.vpcCidr',
+      /host bits/,
+    ],
+    [
+      'both vpcCidr and vpcId',
+      dev,
+      (e) => (e.network.vpcId = 'vpc-0123456789abcdef0'),
+      'network',
+      /exactly one/,
+    ],
+    [
+      'an existing VPC without subnet ids',
+      dev,
+      (e) => {
+        delete e.network.vpcCidr;
+        e.network.vpcId = 'vpc-0123456789abcdef0';
+      },
+      'network.subnets[0].id',
+      /id of each subnet/,
+    ],
+    [
+      'a bad client CIDR',
+      dev,
+      (e) => (e.access = { clientCidrs: ['0.0.0.0/33'] }),
+      'access.clientCidrs[0]',
+      /not an IPv4 CIDR/,
+    ],
+    [
+      'an unknown key',
+      dev,
+      (e) => (e.rabbitmq.partitionHandlig = 'autoheal'),
+      'rabbitmq.partitionHandlig',
+      /unknown key/,
+    ],
+    ['a wrong type', dev, (e) => (e.rabbitmq.volumeGiB = '20'), 'rabbitmq.volumeGiB', /expected number/],
+    ['a missing required field', dev, (e) => delete e.region, 'region', /required/],
+    [
+      'an unknown front door',
+      dev,
+      (e) => (e.frontDoor = { kind: 'elb' }),
+      'frontDoor.kind',
+      /not a known kind/,
+    ],
+    ['an unknown Ubuntu release', dev, (e) => (e.image.ubuntu = '18.04'), 'image.ubuntu', /not allowed/],
+  ];
+  it.each(cases)('%s', (_name, base, mutate, path, pattern) => {
+    expectIssue(refuse(base, mutate), path, pattern);
+  });
+
+  it("suggests a DNS label for the tutorials' names", () => {
+    const error = refuse(dev, (e) => (e.rabbitmq.nodes[0].name = 'rabbit_01'));
+    expect(error.issues[0]!.fix).toContain("'rabbit-01'");
+  });
+
+  it('suggests the key a typo meant', () => {
+    const error = refuse(dev, (e) => (e.rabbitmq.partitionHandlig = 'autoheal'));
+    expect(error.issues[0]!.fix).toBe("did you mean 'partitionHandling'?");
+  });
+
+  it('reports every problem at once', () => {
+    const error = refuse(dev, (e) => {
+      e.rabbitmq.nodes[0].name = 'rabbit_01';
+      e.rabbitmq.nodes[1].ip = '10.42.9.11';
+      e.frontDoor.virtualRouterId = 300;
+    });
+    expect(error.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['rabbitmq.nodes[0].name', 'rabbitmq.nodes[1].ip', 'frontDoor.virtualRouterId']),
+    );
+  });
+});
+
+describe('defaults', () => {
+  it('fills every documented default from the five required fields', () => {
+    const t = validateTopology({
+      name: 'mini',
+      region: 'eu-west-1',
+      network: { vpcCidr: '10.9.0.0/16', subnets: [{ name: 'a', az: 'eu-west-1a', cidr: '10.9.1.0/24' }] },
+      rabbitmq: {
+        nodes: [
+          { name: 'r1', subnet: 'a', ip: '10.9.1.11' },
+          { name: 'r2', subnet: 'a', ip: '10.9.1.12' },
+          { name: 'r3', subnet: 'a', ip: '10.9.1.13' },
+        ],
+      },
+      frontDoor: { kind: 'nlb' },
+    });
+    expect(t.image).toEqual({ ubuntu: '22.04', rabbitmq: '3.13.7', erlang: '26.2', debs: [] });
+    expect(t.rabbitmq).toMatchObject({
+      instanceType: 't3.medium',
+      volumeGiB: 20,
+      replication: 'ha-all',
+      partitionHandling: 'pause_minority',
+      plugins: ['rabbitmq_management'],
+      fileDescriptors: 65536,
+      proxyProtocol: false,
+      heartbeatSeconds: 60,
+    });
+    expect(t.frontDoor).toEqual({ kind: 'nlb', internal: true });
+    expect(t.access).toEqual({ clientCidrs: ['10.9.0.0/16'], adminCidrs: ['10.9.0.0/16'], publicIps: false });
+    expect(t.tags).toEqual({});
+  });
+
+  it('derives quorum replication from RabbitMQ 4 and priorities from HAProxy order', () => {
+    const input = structuredClone(dev) as Mutable;
+    input.image = { ubuntu: '24.04', rabbitmq: '4.1.4' };
+    delete input.rabbitmq.replication;
+    for (const h of input.frontDoor.haproxy) delete h.priority;
+    const t = validateTopology(input);
+    expect(t.rabbitmq.replication).toBe('quorum');
+    expect(t.frontDoor.kind === 'keepalived' && t.frontDoor.haproxy.map((h) => h.priority)).toEqual([
+      200, 100,
+    ]);
+  });
+});
