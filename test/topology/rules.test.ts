@@ -53,7 +53,7 @@ describe('validation refuses', () => {
     [
       'duplicate IPs',
       dev,
-      (e) => (e.rabbitmq.nodes[2].ip = '10.42.1.11') && (e.rabbitmq.nodes[2].subnet = 'a'),
+      (e) => Object.assign(e.rabbitmq.nodes[2], { ip: '10.42.1.11', subnet: 'a' }),
       'rabbitmq.nodes[2].ip',
       /already used/,
     ],
