@@ -205,3 +205,111 @@ export function describeSupport(os: UbuntuRelease): string {
     )
     .join('; ');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Dialects: the concrete forms (CLI commands, config directives) each version accepts. Renderers
+// write these facts into /etc/warren/warren.env so the boot scripts branch on a fact
+// ("WARREN_RABBITMQ_QUERY=json"), never on a version number.
+
+/** How the boot scripts ask RabbitMQ about itself and its cluster. */
+export interface RabbitCliDialect {
+  /** `rabbitmq.config` (Erlang terms) or `rabbitmq.conf` (sysctl format). */
+  readonly configFormat: 'classic' | 'ini';
+  /** `join_cluster` by the boot script, or `classic_config` peer discovery (the script still reconciles). */
+  readonly clusterFormation: 'join_cluster' | 'classic_config';
+  /**
+   * How to read cluster members and the cluster name: `eval` (`rabbitmqctl eval` of
+   * `rabbit_mnesia:cluster_nodes/1`, the only machine-readable form 3.5.7 has, and still valid on 3.x)
+   * or `json` (`rabbitmqctl cluster_status --formatter json`, 3.8+).
+   */
+  readonly query: 'eval' | 'json';
+  /** Is the app running: `eval` (`rabbit:is_running()`) or `diagnostics` (`rabbitmq-diagnostics check_running`). */
+  readonly runningCheck: 'eval' | 'diagnostics';
+  /**
+   * How quorum mode makes quorum the default queue type of `/`: `update-vhost-metadata` (3.11+) or
+   * `none` (older CLIs cannot change an existing vhost's default; clients must declare x-queue-type).
+   */
+  readonly defaultQueueType: 'update-vhost-metadata' | 'none';
+  /** 3.5.7's rabbitmqctl wants options (`--apply-to`) before positional arguments; later ones take both. */
+  readonly optionsBeforeArguments: true;
+}
+
+export function rabbitCliDialect(version: string): RabbitCliDialect {
+  const caps = rabbitCapabilities(version);
+  const parsed = parseVersion(version) as VersionTripleLike;
+  return {
+    configFormat: caps.iniConfig ? 'ini' : 'classic',
+    clusterFormation: caps.classicConfigPeerDiscovery ? 'classic_config' : 'join_cluster',
+    query: caps.jsonFormatter ? 'json' : 'eval',
+    runningCheck: caps.jsonFormatter ? 'diagnostics' : 'eval',
+    defaultQueueType: inRange(parsed, '3.11.0') ? 'update-vhost-metadata' : 'none',
+    optionsBeforeArguments: true,
+  };
+}
+type VersionTripleLike = Parameters<typeof inRange>[0];
+
+/** What a HAProxy release accepts that warren's haproxy.cfg relies on or avoids. */
+export interface HaproxyDialect {
+  readonly version: string;
+  /** `"${VAR}"` expansion in quoted config words (1.6+): the stats password comes from the environment. */
+  readonly envVarsInQuotes: boolean;
+  /** `stats socket … expose-fd listeners` for seamless reloads (1.8+). */
+  readonly exposeFdListeners: boolean;
+  /** `http-check send` (2.2+); older ones only `option httpchk METHOD URI` (still accepted later). */
+  readonly httpCheckSend: boolean;
+  /** `send-proxy-v2` on servers (1.5+); a check with its own `port` never sends the PROXY header. */
+  readonly sendProxyV2: boolean;
+}
+
+const HAPROXY_FEATURES = {
+  envVarsInQuotes: { since: '1.6.0' },
+  exposeFdListeners: { since: '1.8.0' },
+  httpCheckSend: { since: '2.2.0' },
+  sendProxyV2: { since: '1.5.0' },
+} as const satisfies Record<string, FeatureRow>;
+
+export function haproxyDialect(version: string): HaproxyDialect {
+  const parsed = parseVersion(version);
+  if (!parsed) throw new Error(`not a HAProxy version: ${version}`);
+  const f = (k: keyof typeof HAPROXY_FEATURES) => {
+    const r: FeatureRow = HAPROXY_FEATURES[k];
+    return inRange(parsed, r.since, r.until);
+  };
+  return {
+    version,
+    envVarsInQuotes: f('envVarsInQuotes'),
+    exposeFdListeners: f('exposeFdListeners'),
+    httpCheckSend: f('httpCheckSend'),
+    sendProxyV2: f('sendProxyV2'),
+  };
+}
+
+/** What a keepalived release accepts that warren's keepalived.conf relies on or avoids. */
+export interface KeepalivedDialect {
+  readonly version: string;
+  /** `unicast_src_ip` / `unicast_peer` (1.2.8+): AWS carries no multicast. */
+  readonly unicast: boolean;
+  /** `script_user` and `enable_script_security` in global_defs (1.3.0+); 1.2 rejects them. */
+  readonly scriptSecurity: boolean;
+  /** `include FILE` anywhere in the configuration (all supported releases). */
+  readonly include: boolean;
+}
+
+const KEEPALIVED_FEATURES = {
+  unicast: { since: '1.2.8' },
+  scriptSecurity: { since: '1.3.0' },
+  include: { since: '1.1.0' },
+} as const satisfies Record<string, FeatureRow>;
+
+export function keepalivedDialect(version: string): KeepalivedDialect {
+  const parsed = parseVersion(version);
+  if (!parsed) throw new Error(`not a keepalived version: ${version}`);
+  const f = (k: keyof typeof KEEPALIVED_FEATURES) => {
+    const r: FeatureRow = KEEPALIVED_FEATURES[k];
+    return inRange(parsed, r.since, r.until);
+  };
+  return { version, unicast: f('unicast'), scriptSecurity: f('scriptSecurity'), include: f('include') };
+}
+
+/** The RabbitMQ versions whose dialects warren claims to support (unit tests check each). */
+export const SUPPORTED_RABBITMQ_PROFILES = ['3.5.7', '3.10.8', '3.13.7', '4.1.4'] as const;

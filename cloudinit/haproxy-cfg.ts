@@ -1,0 +1,110 @@
+/**
+ * haproxy.cfg: TCP frontends for AMQP and management in front of every RabbitMQ node.
+ *
+ * - Health checks carry their own `port`, so they never send the PROXY header even when the servers
+ *   get `send-proxy-v2` (RabbitMQ 3.10 and older crash on the PROXY LOCAL header of a check).
+ * - Idle timeouts are three times the AMQP heartbeat: a quiet but healthy connection is never cut.
+ * - The stats page password is expanded from the environment (`"${WARREN_STATS_PASSWORD}"`), which a
+ *   systemd drop-in loads from a root-only file written at boot: the value is not in the user-data.
+ *
+ * The NLB stand-in of the lab uses the same renderer without the stats page and its secret.
+ */
+import { haproxyDialect, PORTS, STATS_USERNAME, type Topology } from '../topology';
+import { markerComment } from './marker';
+import { HAPROXY_ENV_FILE, STATS_PASSWORD_VAR } from './paths';
+import type { RenderedFile } from './rendered-file';
+
+export const HAPROXY_CFG_PATH = '/etc/haproxy/haproxy.cfg';
+export const HAPROXY_DROPIN_PATH = '/etc/systemd/system/haproxy.service.d/warren-env.conf';
+
+export interface HaproxyCfgOptions {
+  /** HAProxy version whose dialect to write (major.minor). */
+  readonly haproxyVersion: string;
+  /** Serve the stats page on PORTS.haproxyStats behind the generated password. */
+  readonly stats: boolean;
+  /** Send PROXY v2 to the nodes (the environment's `proxyProtocol`). */
+  readonly sendProxy: boolean;
+  /** Balance algorithm. */
+  readonly balance: string;
+  /** Why this HAProxy exists, for the header. */
+  readonly purpose: string;
+}
+
+export function renderHaproxyCfg(t: Topology, o: HaproxyCfgOptions): RenderedFile {
+  const d = haproxyDialect(o.haproxyVersion);
+  const idle = t.rabbitmq.heartbeatSeconds * 3;
+  const servers = (port: number, proxy: boolean) =>
+    t.rabbitmq.nodes
+      .map((n) => `    server ${n.name} ${n.ip}:${port} check port ${port}${proxy ? ' send-proxy-v2' : ''}`)
+      .join('\n');
+  const sections = [
+    markerComment(t, '#', [`${o.purpose}. HAProxy ${d.version} dialect.`]).trimEnd(),
+    `global
+    log /dev/log local0
+    log /dev/log local1 notice
+    chroot /var/lib/haproxy
+    stats socket /run/haproxy/admin.sock mode 660 level admin${d.exposeFdListeners ? ' expose-fd listeners' : ''}
+    stats timeout 30s
+    user haproxy
+    group haproxy
+    maxconn 20000`,
+    `defaults
+    log global
+    mode tcp
+    option tcplog
+    option dontlognull
+    # TCP keepalives towards clients and nodes keep idle AMQP connections open through NAT and firewalls.
+    option clitcpka
+    option srvtcpka
+    timeout connect 5s
+    # More than twice the AMQP heartbeat (${t.rabbitmq.heartbeatSeconds} s), so heartbeats, not HAProxy, detect dead peers.
+    timeout client ${idle}s
+    timeout server ${idle}s
+    timeout check 2s
+    # A node is out after 2 failed checks 1 s apart, back after 2 good ones.
+    default-server inter 1s fall 2 rise 2`,
+    `frontend amqp
+    bind :${PORTS.amqp}
+    default_backend rabbitmq-amqp`,
+    `backend rabbitmq-amqp
+    balance ${o.balance}
+    # "check port" sends checks without the PROXY header${o.sendProxy ? '; client connections get send-proxy-v2' : ''}.
+${servers(PORTS.amqp, o.sendProxy)}`,
+    `frontend management
+    bind :${PORTS.management}
+    default_backend rabbitmq-management`,
+    `backend rabbitmq-management
+    balance ${o.balance}
+${servers(PORTS.management, false)}`,
+  ];
+  if (o.stats) {
+    if (!d.envVarsInQuotes) throw new Error(`HAProxy ${d.version} cannot read the stats password from the environment`);
+    sections.push(`listen stats
+    bind :${PORTS.haproxyStats}
+    mode http
+    stats enable
+    stats uri /
+    stats refresh 10s
+    stats realm warren
+    # The password comes from ${HAPROXY_ENV_FILE} (root-only, written at boot from the secret).
+    stats auth ${STATS_USERNAME}:"\${${STATS_PASSWORD_VAR}}"`);
+  }
+  return {
+    path: HAPROXY_CFG_PATH,
+    owner: 'root:root',
+    permissions: '0644',
+    content: sections.join('\n\n') + '\n',
+  };
+}
+
+/** Loads the stats password into HAProxy's environment (a drop-in; the packaged unit stays untouched). */
+export function renderHaproxyDropin(t: Topology): RenderedFile {
+  return {
+    path: HAPROXY_DROPIN_PATH,
+    owner: 'root:root',
+    permissions: '0644',
+    content:
+      markerComment(t, '#', ['The stats password, written at boot by warren-haproxy-boot; required, so a missing file fails loudly.']) +
+      `[Service]\nEnvironmentFile=${HAPROXY_ENV_FILE}\n`,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * keepalived.conf: one VRRP instance holding the VIP on the healthy HAProxy host with the highest
+ * priority. Unicast peers (AWS carries no multicast); the health check connects to the local
+ * HAProxy's TCP port instead of `pidof` (which lies when hosts share a PID namespace); on entering
+ * MASTER a notify hook moves the VIP at the platform level (AWS: reassign the secondary private IP;
+ * the lab: nothing beyond keepalived's own address).
+ *
+ * The interface name and the VRRP password are only known at boot (`ens5` vs `eth0` vs the lab's
+ * veth; the password is a secret), so warren-haproxy-boot writes them to a root-only file that this
+ * configuration includes.
+ */
+import { keepalivedDialect, OS_PROFILES, PORTS, type Topology } from '../topology';
+import { markerComment } from './marker';
+import { KEEPALIVED_RUNTIME_FILE, SCRIPTS_DIR } from './paths';
+import type { RenderedFile } from './rendered-file';
+
+export const KEEPALIVED_CONF_PATH = '/etc/keepalived/keepalived.conf';
+
+export function renderKeepalivedConf(t: Topology, hostName: string): RenderedFile {
+  const fd = t.frontDoor;
+  if (fd.kind !== 'keepalived') throw new Error(`environment ${t.name} has no keepalived front door`);
+  const me = fd.haproxy.find((h) => h.name === hostName);
+  if (!me) throw new Error(`${hostName} is not a HAProxy host of ${t.name}`);
+  const peers = fd.haproxy.filter((h) => h !== me);
+  const d = keepalivedDialect(OS_PROFILES[t.image.ubuntu].keepalived);
+  const top = Math.max(...fd.haproxy.map((h) => h.priority));
+  const prefix = t.network.subnets.find((s) => s.name === me.subnet)?.cidr.split('/')[1] ?? '32';
+  const globalDefs = [`    router_id ${me.name}`];
+  if (d.scriptSecurity) globalDefs.push('    script_user root', '    enable_script_security');
+  const content = `${markerComment(t, '#', [`keepalived ${d.version} dialect. VIP ${fd.vip} for the HAProxy pair.`])}
+global_defs {
+${globalDefs.join('\n')}
+}
+
+# Healthy = the local HAProxy accepts TCP connections on its stats port (not pidof).
+vrrp_script chk_haproxy {
+    script "${SCRIPTS_DIR}/warren-check-haproxy ${PORTS.haproxyStats}"
+    interval 1
+    timeout 2
+    fall 2
+    rise 2
+}
+
+vrrp_instance warren_${t.name.replace(/-/g, '_')} {
+    state ${me.priority === top ? 'MASTER' : 'BACKUP'}
+    # interface and authentication (the VRRP password) are written at boot by warren-haproxy-boot.
+    include ${KEEPALIVED_RUNTIME_FILE}
+    virtual_router_id ${fd.virtualRouterId}
+    priority ${me.priority}
+    advert_int 1
+    # Unicast VRRP: AWS does not carry multicast.
+    unicast_src_ip ${me.ip}
+    unicast_peer {
+${peers.map((p) => `        ${p.ip}`).join('\n')}
+    }
+    virtual_ipaddress {
+        ${fd.vip}/${prefix}
+    }
+    track_script {
+        chk_haproxy
+    }
+    # On AWS this reassigns the VIP (a secondary private IP) to this instance; elsewhere it only logs.
+    notify_master "${SCRIPTS_DIR}/warren-vip-notify master ${fd.vip}"
+    notify_backup "${SCRIPTS_DIR}/warren-vip-notify backup ${fd.vip}"
+    notify_fault "${SCRIPTS_DIR}/warren-vip-notify fault ${fd.vip}"
+}
+`;
+  return { path: KEEPALIVED_CONF_PATH, owner: 'root:root', permissions: '0644', content };
+}

@@ -1,0 +1,31 @@
+/**
+ * One host's complete user-data. It writes the rendered files and runs one boot script; all boot
+ * logic lives in the scripts the image installs (cloudinit/scripts/), so the user-data stays short
+ * and the lab runs exactly the same code. Secrets appear only as references (the SSM prefix or the
+ * lab's secrets directory in /etc/warren/platform.env).
+ */
+import { hostNamed, type Topology } from '../topology';
+import { cloudConfigYaml } from './cloud-config';
+import { renderHostFiles } from './host-files';
+import { generatedBy } from './marker';
+import { SCRIPTS_DIR } from './paths';
+import type { Platform } from './platform';
+
+export const BOOT_SCRIPTS = {
+  rabbitmq: `${SCRIPTS_DIR}/warren-rabbitmq-boot`,
+  haproxy: `${SCRIPTS_DIR}/warren-haproxy-boot`,
+} as const;
+
+export function renderUserData(t: Topology, hostName: string, platform: Platform): string {
+  const host = hostNamed(t, hostName);
+  return cloudConfigYaml({
+    header: [
+      generatedBy(t),
+      `Host ${host.name} (${host.role}, ${host.ip}) of environment ${t.name}.`,
+      'Secrets are fetched at boot by warren-secret; this file names them, it never holds them.',
+    ],
+    hostname: host.name,
+    files: renderHostFiles(t, hostName, platform),
+    runcmd: [[BOOT_SCRIPTS[host.role]]],
+  });
+}
