@@ -1,5 +1,6 @@
 /** Every `warren` command, in the order `warren --help` lists them. */
 import type { Command } from '../command';
+import { labCommand } from './lab';
 import { notYet } from './not-yet';
 import { topologyCommand } from './topology';
 import { validateCommand } from './validate';
@@ -10,6 +11,6 @@ export const COMMANDS: readonly Command[] = [
   notYet('render', "print one host's user-data, or one rendered file", 3),
   notYet('synth', 'write Packer templates and the CDKTF stacks (cdktf.out/)', 5),
   notYet('bake', 'build the AMIs with Packer', 4),
-  notYet('lab', 'boot an environment on this machine', 6),
+  labCommand,
   notYet('bench', 'measure boot, failover and throughput on the lab', 7),
 ];

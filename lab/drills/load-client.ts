@@ -59,7 +59,8 @@ export interface LoadEvent {
   /** ms since the run started. */
   readonly t: number;
   readonly role: 'publisher' | 'consumer' | 'run';
-  readonly kind: 'connected' | 'disconnected' | 'connect-failed' | 'first-confirm' | 'stopping' | 'drained' | 'progress';
+  readonly kind:
+    'connected' | 'disconnected' | 'connect-failed' | 'first-confirm' | 'stopping' | 'drained' | 'progress';
   readonly detail?: string;
   readonly confirmed?: number;
   readonly consumed?: number;
@@ -118,7 +119,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
     consume: true,
     consumeAfterPublish: false,
     keepQueue: false,
-    ...opts,
+    ...withoutUndefined(opts),
   };
   const t0 = Date.now();
   const now = () => Date.now();
@@ -160,18 +161,28 @@ export function startLoad(opts: LoadOptions): LoadRun {
         vhost: '/',
         heartbeat: o.heartbeatSeconds,
       },
-      { timeout: o.connectTimeoutMs, noDelay: true, clientProperties: { connection_name: `warren-drill-${role}` } },
+      {
+        timeout: o.connectTimeoutMs,
+        noDelay: true,
+        clientProperties: { connection_name: `warren-drill-${role}` },
+      },
     );
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no AMQP handshake within ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no AMQP handshake within ${o.connectTimeoutMs} ms`)),
+        o.connectTimeoutMs,
+      );
     });
     let model: amqp.ChannelModel;
     try {
       model = await Promise.race([attempt, deadline]);
     } catch (e) {
       // A handshake that completes after the deadline must not leak a connection.
-      attempt.then((m) => m.close().catch(() => {}), () => {});
+      attempt.then(
+        (m) => m.close().catch(() => {}),
+        () => {},
+      );
       throw e;
     } finally {
       clearTimeout(timer);
@@ -196,7 +207,10 @@ export function startLoad(opts: LoadOptions): LoadRun {
   }
 
   /** Connects with backoff until it works or the run is stopping. */
-  async function connectRetrying(role: 'publisher' | 'consumer', giveUp: () => boolean): Promise<Live | undefined> {
+  async function connectRetrying(
+    role: 'publisher' | 'consumer',
+    giveUp: () => boolean,
+  ): Promise<Live | undefined> {
     let delay = 100;
     while (!giveUp()) {
       try {
@@ -257,25 +271,37 @@ export function startLoad(opts: LoadOptions): LoadRun {
           new Promise<boolean>((resolve) => {
             try {
               ledger.recordPublish(id, now());
-              channel.publish('', o.queue, body, { persistent: true, messageId: `${runTag}-${id}` }, (err) => {
-                if (!err) ledger.recordConfirm(id, now());
-                if (!err && !firstConfirmSeen) {
-                  firstConfirmSeen = true;
-                  emit({ role: 'publisher', kind: 'first-confirm' });
-                }
-                resolve(!err);
-              });
+              channel.publish(
+                '',
+                o.queue,
+                body,
+                { persistent: true, messageId: `${runTag}-${id}` },
+                (err) => {
+                  if (!err) ledger.recordConfirm(id, now());
+                  if (!err && !firstConfirmSeen) {
+                    firstConfirmSeen = true;
+                    emit({ role: 'publisher', kind: 'first-confirm' });
+                  }
+                  resolve(!err);
+                },
+              );
             } catch {
               resolve(false); // channel already closed: republish later
             }
           }),
       );
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), o.confirmTimeoutMs)));
+      const timedOut = new Promise<'timeout'>(
+        (r) => (timer = setTimeout(() => r('timeout'), o.confirmTimeoutMs)),
+      );
       const outcome = await Promise.race([Promise.all(settled), timedOut]);
       clearTimeout(timer);
       if (outcome === 'timeout') {
-        emit({ role: 'publisher', kind: 'disconnected', detail: `no confirm within ${o.confirmTimeoutMs} ms` });
+        emit({
+          role: 'publisher',
+          kind: 'disconnected',
+          detail: `no confirm within ${o.confirmTimeoutMs} ms`,
+        });
         abandon(live);
       }
       const failed = ids.filter((id) => !ledger.isConfirmed(id));
@@ -290,7 +316,8 @@ export function startLoad(opts: LoadOptions): LoadRun {
   }
 
   async function consumer(): Promise<void> {
-    const finished = () => publisherDone && (ledger.outstanding() === 0 || now() - lastDelivery > o.drainIdleMs);
+    const finished = () =>
+      publisherDone && (ledger.outstanding() === 0 || now() - lastDelivery > o.drainIdleMs);
     while (!finished()) {
       const live = await connectRetrying('consumer', finished);
       if (!live) break;
@@ -383,7 +410,10 @@ export function startLoad(opts: LoadOptions): LoadRun {
       durationMs: end - t0,
       throughput: counts.consumed / Math.max(0.001, (end - t0) / 1000),
       longestConfirmGapMs: longestGap(timeline.confirmed) * timeline.bucketMs,
-      reconnects: { publisher: Math.max(0, connects.publisher - 1), consumer: Math.max(0, connects.consumer - 1) },
+      reconnects: {
+        publisher: Math.max(0, connects.publisher - 1),
+        consumer: Math.max(0, connects.consumer - 1),
+      },
       events,
       lostIds: ledger.lostIds(),
       timeline,
@@ -397,6 +427,11 @@ export function startLoad(opts: LoadOptions): LoadRun {
 /** Runs a load for a fixed time and returns the result. */
 export async function runLoad(opts: LoadOptions & { readonly durationMs: number }): Promise<LoadResult> {
   return startLoad(opts).result;
+}
+
+/** Drops keys set to undefined, so `{ rate: undefined }` keeps the default instead of erasing it. */
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 function parseId(messageId: unknown, runTag: string): number | undefined {

@@ -48,7 +48,11 @@ export class MessageLedger {
   private attempts = 0;
   private confirms = 0;
   private delivered = 0;
-  private readonly buckets = { published: [] as number[], confirmed: [] as number[], consumed: [] as number[] };
+  private readonly buckets = {
+    published: [] as number[],
+    confirmed: [] as number[],
+    consumed: [] as number[],
+  };
 
   /** @param t0 the run's start (ms, same clock as the `now` passed to the record methods). */
   constructor(private readonly t0: number) {}
@@ -114,7 +118,11 @@ export class MessageLedger {
   }
 
   timeline(): Timeline {
-    const len = Math.max(this.buckets.published.length, this.buckets.confirmed.length, this.buckets.consumed.length);
+    const len = Math.max(
+      this.buckets.published.length,
+      this.buckets.confirmed.length,
+      this.buckets.consumed.length,
+    );
     const pad = (a: number[]) => Array.from({ length: len }, (_, i) => a[i] ?? 0);
     return {
       bucketMs: BUCKET_MS,

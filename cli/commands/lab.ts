@@ -1,0 +1,154 @@
+/**
+ * `warren lab …`: boot an environment on this machine and drive it (see docs/lab.md).
+ */
+import { loadEnvironment } from '../../topology';
+import {
+  execInHost,
+  healHost,
+  killHost,
+  labDown,
+  labStatus,
+  labUp,
+  partitionHost,
+  replaceHost,
+  startHost,
+  type LabStatus,
+} from '../../lab';
+import { parseFlags, UserError, type Command } from '../command';
+
+const HELP = `Usage: warren lab <subcommand> [--env NAME] [args]
+
+Boots every instance of an environment on this machine: systemd-nspawn containers booting real
+systemd and cloud-init, each in its own network namespace on a private bridge, from a Debian 12 image
+made by the AMI's provisioning steps, seeded with the stack's user-data. Needs root.
+
+Subcommands:
+  up                    build the image if needed (once), boot every host, wait for the cluster
+                        through the front door; prints the endpoint and the credentials file
+  down                  stop every host and remove everything the lab made
+  status [--json]       hosts (name, role, ip, netns, state), endpoint, credentials file
+  kill HOST             crash a host (SIGKILL to everything in it); its disk stays
+  start HOST            boot a stopped host again on its existing disk
+  replace HOST          boot a blank instance with the same user-data in place of HOST
+  partition HOST        cut HOST's network link (it keeps running, alone)
+  heal HOST             restore HOST's link
+  exec HOST -- CMD…     run a command inside HOST (the client host is a plain namespace)
+
+Options:
+  -e, --env NAME        an environment in environments/ (default: dev)
+      --json            (status) print JSON
+  -h, --help            this text
+
+Examples:
+  npm run lab -- up
+  npm run lab -- exec rabbit-01 -- rabbitmqctl cluster_status
+  npm run lab -- kill rabbit-02 && npm run lab -- start rabbit-02
+  npm run lab -- down`;
+
+function say(line: string): void {
+  process.stdout.write(`  ${line}\n`);
+}
+
+function printStatus(s: LabStatus): void {
+  const width = Math.max(...s.hosts.map((h) => h.name.length));
+  for (const h of s.hosts) {
+    console.log(
+      `  ${h.name.padEnd(width)}  ${h.role.padEnd(8)}  ${h.ip.padEnd(15)}  ${h.state.padEnd(11)}  ${h.netns}`,
+    );
+  }
+  console.log(`endpoint:    amqp://${s.endpoint.address}:${s.endpoint.amqpPort}`);
+  console.log(`management:  http://${s.endpoint.address}:${s.endpoint.managementPort}/`);
+  console.log(`credentials: ${s.credentials} (username and password of the generated admin)`);
+  console.log(
+    `client:      ip netns exec ${s.hosts.find((h) => h.role === 'client')?.netns ?? '?'} <command>`,
+  );
+}
+
+const HOST_COMMANDS = ['kill', 'start', 'replace', 'partition', 'heal'] as const;
+
+export const labCommand: Command = {
+  name: 'lab',
+  summary: 'boot an environment on this machine',
+  help: HELP,
+  async run(argv) {
+    // Everything after `--` belongs to `exec`'s command, untouched by flag parsing.
+    const dash = argv.indexOf('--');
+    const own = dash === -1 ? argv : argv.slice(0, dash);
+    const command = dash === -1 ? [] : argv.slice(dash + 1);
+    const { values, positionals } = parseFlags(
+      own,
+      { env: { type: 'string', short: 'e' }, json: { type: 'boolean' } },
+      true,
+    );
+    const [sub, host, ...extra] = positionals;
+    const env = values.env ?? 'dev';
+    loadEnvironment(env);
+    if (sub === undefined)
+      throw new UserError(
+        'give a subcommand: up, down, status, kill, start, replace, partition, heal, exec (see --help)',
+      );
+    const needsHost = (HOST_COMMANDS as readonly string[]).includes(sub) || sub === 'exec';
+    if (needsHost && host === undefined)
+      throw new UserError(`warren lab ${sub} needs a HOST (see warren lab status)`);
+    if (!needsHost && host !== undefined) throw new UserError(`unexpected argument '${host}' (see --help)`);
+    if (extra.length > 0)
+      throw new UserError(
+        `unexpected argument '${extra[0]}'${sub === 'exec' ? ' (put the command after --)' : ''}`,
+      );
+    switch (sub) {
+      case 'up': {
+        console.log(`warren lab up: ${env}`);
+        const s = await labUp(env, { onProgress: say });
+        printStatus(s);
+        return 0;
+      }
+      case 'down':
+        await labDown(env, { onProgress: say });
+        return 0;
+      case 'status': {
+        const s = labStatus(env);
+        if (values.json) {
+          console.log(JSON.stringify(s ?? null, null, 2));
+          return s ? 0 : 1;
+        }
+        if (!s) {
+          console.log(`there is no ${env} lab (npm run lab -- up --env ${env} starts one)`);
+          return 1;
+        }
+        console.log(`the ${env} lab:`);
+        printStatus(s);
+        return 0;
+      }
+      case 'kill':
+        await killHost(env, host as string);
+        console.log(`${host}: killed (SIGKILL to everything in it); its disk stays`);
+        return 0;
+      case 'start':
+        await startHost(env, host as string, { onProgress: say });
+        return 0;
+      case 'replace':
+        await replaceHost(env, host as string, { onProgress: say });
+        return 0;
+      case 'partition':
+        await partitionHost(env, host as string);
+        console.log(`${host}: link cut`);
+        return 0;
+      case 'heal':
+        await healHost(env, host as string);
+        console.log(`${host}: link restored`);
+        return 0;
+      case 'exec': {
+        if (command.length === 0)
+          throw new UserError(
+            'give the command after --, e.g. warren lab exec rabbit-01 -- rabbitmqctl cluster_status',
+          );
+        const r = await execInHost(env, host as string, command);
+        process.stdout.write(r.stdout);
+        process.stderr.write(r.stderr);
+        return r.code;
+      }
+      default:
+        throw new UserError(`unknown subcommand '${sub}' (see --help)`);
+    }
+  },
+};

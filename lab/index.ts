@@ -1,0 +1,24 @@
+/**
+ * lab/: boots an environment on this machine (systemd-nspawn instances in network namespaces, from a
+ * Debian image made by the AMI's provisioning steps, seeded with the stack's user-data) and offers
+ * the operations drills and benchmarks build on.
+ */
+export {
+  clientNetns,
+  execInHost,
+  healHost,
+  killHost,
+  labDown,
+  labStatus,
+  labUp,
+  partitionHost,
+  replaceHost,
+  startHost,
+  type LabOptions,
+} from './lab';
+export { firewallRules } from './firewall-rules';
+export { ensureLabImage, imageHash, LAB_IMAGE_PACKAGES } from './lab-image';
+export { labPlan, type LabHostPlan, type LabPlan, type LabRole } from './lab-plan';
+export { readCredentials, type LabCredentials } from './lab-secrets';
+export type { LabHostStatus, LabStatus } from './lab-state';
+export { credentialsFile, envStateDir, LAB_IMAGE_CACHE, LAB_STATE_ROOT, netnsName } from './paths';

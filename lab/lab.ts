@@ -1,0 +1,424 @@
+/**
+ * The lab's operations: bring an environment up on this machine, report it, break it (kill,
+ * partition) and mend it (start, replace, heal), and take it down leaving nothing behind.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../cli/command';
+import { loadEnvironment, type Topology } from '../topology';
+import { cloudinitApi } from './cloudinit-api';
+import { ensureHostRequirements } from './host-requirements';
+import { ensureLabImage } from './lab-image';
+import {
+  blankDisk,
+  containerInit,
+  crashInstance,
+  execInContainer,
+  instanceDirs,
+  instancePids,
+  launchInstance,
+  processAlive,
+  removeInstanceLeftovers,
+  stopInstance,
+} from './lab-instance';
+import { createBridge, createHostNetwork, netnsExists, removeNetworks, setHostLink } from './lab-network';
+import { labPlan, type LabPlan } from './lab-plan';
+import { ensureLabSecrets, type LabSecrets } from './lab-secrets';
+import { hostState, readState, writeState, type HostState, type LabState, type LabStatus } from './lab-state';
+import {
+  bridgeNetns,
+  cgroupDirs,
+  credentialsFile,
+  envStateDir,
+  hostStateDir,
+  LAB_STATE_ROOT,
+  netnsName,
+} from './paths';
+import { run, runOk, waitFor, type RunResult } from './run';
+
+export interface LabOptions {
+  /** Progress lines (one per step or per host event); nothing secret is ever passed here. */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** How long a host may take from launch to cloud-init finished. */
+const BOOT_TIMEOUT_MS = 300_000;
+/** How long the cluster may take to answer through the front door once every host has booted. */
+const CLUSTER_TIMEOUT_MS = 240_000;
+
+const PROBE = path.join(__dirname, 'scripts', 'probe-front-door.cjs');
+
+function topologyOf(env: string): Topology {
+  return loadEnvironment(env).topology;
+}
+
+function requireRoot(what: string): void {
+  if (process.getuid?.() !== 0) throw new UserError(`${what} needs root; run it with sudo`);
+}
+
+function stateOrThrow(env: string): LabState {
+  const state = readState(env);
+  if (!state) throw new UserError(`there is no ${env} lab; start one with: npm run lab -- up --env ${env}`);
+  return state;
+}
+
+/** The lab's status as `warren lab status --json` prints it, or undefined when there is no lab. */
+export function labStatus(env: string): LabStatus | undefined {
+  const state = readState(env);
+  if (!state) return undefined;
+  return statusOf(state);
+}
+
+function statusOf(state: LabState): LabStatus {
+  return {
+    env: state.env,
+    hosts: state.hosts.map((h) => {
+      let s: 'running' | 'stopped' | 'partitioned' | 'missing';
+      if (!netnsExists(h.netns)) s = 'missing';
+      else if (h.kind === 'container' && !processAlive(h.launcher)) s = 'stopped';
+      else s = h.partitioned ? 'partitioned' : 'running';
+      return { name: h.name, role: h.role, ip: h.ip, netns: h.netns, state: s };
+    }),
+    endpoint: state.endpoint,
+    credentials: credentialsFile(state.env),
+  };
+}
+
+/** The namespace of the client host, for `ip netns exec <ns> node …`. */
+export function clientNetns(env: string): string {
+  return netnsName(env, 'client');
+}
+
+function anyInstanceAlive(state: LabState): boolean {
+  return state.hosts.some((h) => h.kind === 'container' && processAlive(h.launcher));
+}
+
+/**
+ * Boots the environment: image (built once), secrets, network, every host in parallel, then waits
+ * for cloud-init on each host and for the cluster to answer through the front door. On a running
+ * lab it changes nothing and returns its status; a dead lab's leftovers are cleared first.
+ */
+export async function labUp(env: string, opts: LabOptions = {}): Promise<LabStatus> {
+  const progress = opts.onProgress ?? (() => undefined);
+  await ensureHostRequirements(`npm run lab -- up --env ${env}`, progress);
+  const t = topologyOf(env);
+  const plan = labPlan(t);
+  for (const notice of plan.notices) progress(`note: ${notice}`);
+
+  const existing = readState(env);
+  if (existing && anyInstanceAlive(existing)) {
+    progress(`the ${env} lab is already running; nothing changed`);
+    return statusOf(existing);
+  }
+  if (existing || leftoversExist(env, plan)) {
+    progress(`clearing what a previous ${env} lab left behind`);
+    await labDown(env, { onProgress: progress });
+  }
+
+  const image = await ensureLabImage(progress);
+  const secrets = ensureLabSecrets(env);
+  const ci = cloudinitApi();
+  const userData = new Map<string, string>();
+  for (const h of plan.hosts) {
+    if (h.role === 'rabbitmq' || h.role === 'haproxy')
+      userData.set(h.name, ci.renderUserData(t, h.name, 'lab'));
+    else if (h.role === 'nlb') userData.set(h.name, ci.renderNlbStandInUserData(t, h.ip));
+  }
+
+  const state: LabState = {
+    env,
+    image,
+    prefix: plan.prefix,
+    bridgeNetns: plan.bridgeNetns,
+    createdAt: new Date().toISOString(),
+    hosts: plan.hosts.map((h) => ({ ...h, generation: 1, partitioned: false })),
+    endpoint: plan.endpoint,
+  };
+  writeState(state);
+
+  progress(`network: bridge in ${plan.bridgeNetns}, ${plan.hosts.length} hosts on /${plan.prefix}`);
+  await createBridge(plan);
+  for (const h of plan.hosts) await createHostNetwork(t, plan, h);
+
+  const started = Date.now();
+  for (const h of state.hosts) {
+    if (h.kind !== 'container') continue;
+    bootHost(state, h, image, userData.get(h.name) as string, secrets, true);
+    progress(`${h.name} (${h.role}, ${h.ip}): booting`);
+  }
+  writeState(state);
+
+  await Promise.all(
+    state.hosts.filter((h) => h.kind === 'container').map((h) => waitForBoot(env, h, progress, started)),
+  );
+  await waitForFrontDoor(t, plan, progress);
+  const status = statusOf(state);
+  progress(`the ${env} lab is up in ${Math.round((Date.now() - started) / 1000)} s`);
+  return status;
+}
+
+function leftoversExist(env: string, plan: LabPlan): boolean {
+  return (
+    existsSync(envStateDir(env)) ||
+    netnsExists(plan.bridgeNetns) ||
+    plan.hosts.some((h) => netnsExists(h.netns) || cgroupDirs(env, h.name).some((d) => existsSync(d)))
+  );
+}
+
+/** Writes a blank (or keeps the existing) disk and launches the instance; records its launcher. */
+function bootHost(
+  state: LabState,
+  host: HostState,
+  image: string,
+  userData: string,
+  secrets: LabSecrets,
+  blank: boolean,
+): void {
+  const dirs = instanceDirs(hostStateDir(state.env, host.name));
+  mkdirSync(dirs.dir, { recursive: true, mode: 0o700 });
+  if (blank) {
+    blankDisk(dirs, {
+      instanceId: `${host.netns}-${host.generation}`,
+      hostname: host.name,
+      userData,
+      secrets,
+    });
+  }
+  host.launcher = launchInstance({
+    machine: host.netns,
+    hostname: host.name,
+    image,
+    dirs,
+    cgroups: cgroupDirs(state.env, host.name),
+  });
+}
+
+/** cloud-init's own verdict inside a running instance: running, done, error, or undefined if not yet known. */
+async function cloudInitStatus(init: number): Promise<string | undefined> {
+  const r = await execInContainer(init, ['cloud-init', 'status'], { timeoutMs: 20_000 });
+  return /^status:\s*(\S+)/m.exec(r.stdout)?.[1];
+}
+
+async function waitForBoot(env: string, host: HostState, progress: (line: string) => void, since: number) {
+  const dirs = instanceDirs(hostStateDir(env, host.name));
+  let last = '';
+  const status = await waitFor(
+    `${host.name} to finish booting (cloud-init)`,
+    BOOT_TIMEOUT_MS,
+    async () => {
+      const launcher = host.launcher;
+      if (!processAlive(launcher)) {
+        const tail = existsSync(dirs.console)
+          ? readFileSync(dirs.console, 'utf8').split('\n').slice(-15).join('\n')
+          : '';
+        throw new Error(`${host.name} stopped while booting; last console lines:\n${tail}`);
+      }
+      const init = launcher && containerInit(launcher);
+      if (!init) return undefined;
+      const s = await cloudInitStatus(init);
+      if (s && s !== last) {
+        last = s;
+        if (s !== 'done' && s !== 'error') progress(`${host.name}: cloud-init ${s}`);
+      }
+      return s === 'done' || s === 'error' ? s : undefined;
+    },
+    1000,
+  );
+  const secs = Math.round((Date.now() - since) / 1000);
+  if (status === 'error') {
+    const init = containerInit(host.launcher!)!;
+    const log = await execInContainer(init, ['tail', '-n', '25', '/var/log/cloud-init-output.log']);
+    throw new Error(
+      `${host.name}: cloud-init finished with errors after ${secs} s; last lines of /var/log/cloud-init-output.log:\n` +
+        `${log.stdout}\nInspect: npm run lab -- exec ${host.name} --env ${env} -- cloud-init status --long`,
+    );
+  }
+  progress(`${host.name}: booted, cloud-init done (${secs} s)`);
+}
+
+interface Probe {
+  amqp: boolean;
+  management: { status: number; running: string[] };
+}
+
+async function probeFrontDoor(env: string, endpoint: LabState['endpoint']): Promise<Probe | undefined> {
+  const r = await run(
+    'ip',
+    [
+      'netns',
+      'exec',
+      clientNetns(env),
+      process.execPath,
+      PROBE,
+      endpoint.address,
+      String(endpoint.amqpPort),
+      String(endpoint.managementPort),
+      credentialsFile(env),
+    ],
+    { timeoutMs: 15_000 },
+  );
+  try {
+    return JSON.parse(r.stdout) as Probe;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForFrontDoor(t: Topology, plan: LabPlan, progress: (line: string) => void): Promise<void> {
+  const want = t.rabbitmq.nodes.length;
+  const where = `${plan.endpoint.address}`;
+  let last = '';
+  try {
+    await waitFor(
+      `the cluster to answer through ${where}`,
+      CLUSTER_TIMEOUT_MS,
+      async () => {
+        const p = await probeFrontDoor(t.name, plan.endpoint);
+        const line = p
+          ? `front door ${where}: AMQP ${p.amqp ? 'answers' : 'not yet'}, management ${
+              p.management.status === 200
+                ? `${p.management.running.length}/${want} nodes running`
+                : `HTTP ${p.management.status || '—'}`
+            }`
+          : `front door ${where}: probe failed`;
+        if (line !== last) progress((last = line));
+        return p && p.amqp && p.management.status === 200 && p.management.running.length === want
+          ? true
+          : undefined;
+      },
+      1000,
+    );
+  } catch (e) {
+    throw new Error(
+      `${(e as Error).message}; the lab stays up for inspection (npm run lab -- exec rabbit-… --env ${t.name} -- rabbitmqctl cluster_status), ` +
+        `npm run lab -- down --env ${t.name} removes it`,
+    );
+  }
+}
+
+/** Takes the lab down: every process by PID, its cgroups, namespaces, /run leftovers and state. */
+export async function labDown(env: string, opts: LabOptions = {}): Promise<void> {
+  const progress = opts.onProgress ?? (() => undefined);
+  requireRoot('warren lab down');
+  const state = readState(env);
+  let plan: LabPlan | undefined;
+  try {
+    plan = labPlan(topologyOf(env));
+  } catch {
+    // The environment file changed or is gone: the recorded state still says what to remove.
+  }
+  const hosts = new Map<string, HostState | undefined>();
+  for (const h of plan?.hosts ?? []) hosts.set(h.name, undefined);
+  for (const h of state?.hosts ?? []) hosts.set(h.name, h);
+  await Promise.all(
+    [...hosts.entries()].map(async ([name, h]) => {
+      if (instancePids(env, name, h?.launcher).length > 0) {
+        progress(`${name}: stopping`);
+        await stopInstance(env, name, h?.launcher, 15_000);
+      }
+      removeInstanceLeftovers(env, name);
+    }),
+  );
+  const namespaces = new Set<string>([bridgeNetns(env)]);
+  for (const name of hosts.keys()) namespaces.add(netnsName(env, name));
+  if (state) namespaces.add(state.bridgeNetns);
+  await removeNetworks([...namespaces]);
+  await unmountUnder(envStateDir(env));
+  rmSync(envStateDir(env), { recursive: true, force: true });
+  try {
+    if (existsSync(LAB_STATE_ROOT)) rmSync(LAB_STATE_ROOT, { recursive: false });
+  } catch {
+    // Other environments' labs are still there.
+  }
+  progress(`the ${env} lab is down`);
+}
+
+/** Unmounts anything still mounted under a directory (deepest first); overlays normally vanish with their instance. */
+async function unmountUnder(dir: string): Promise<void> {
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => m === dir || m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) await runOk('umount', ['--lazy', m]);
+}
+
+/** A crash of one host: SIGKILL to its PID 1 and everything under it. The disk stays. */
+export async function killHost(env: string, host: string): Promise<void> {
+  requireRoot('warren lab kill');
+  const state = stateOrThrow(env);
+  const h = hostState(state, host);
+  if (h.kind !== 'container')
+    throw new UserError(`${host} is the client namespace, not an instance; it cannot be killed`);
+  await crashInstance(env, host, h.launcher);
+  delete h.launcher;
+  writeState(state);
+}
+
+/** Boots a stopped host again on its existing disk (as after a reboot) and waits for cloud-init. */
+export async function startHost(env: string, host: string, opts: LabOptions = {}): Promise<void> {
+  requireRoot('warren lab start');
+  const state = stateOrThrow(env);
+  const h = hostState(state, host);
+  if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it is always there`);
+  if (processAlive(h.launcher)) throw new UserError(`${host} is already running`);
+  removeInstanceLeftovers(env, host);
+  bootHost(state, h, state.image, '', ensureLabSecrets(env), false);
+  writeState(state);
+  await waitForBoot(env, h, opts.onProgress ?? (() => undefined), Date.now());
+}
+
+/** Replaces a host by a blank instance with the same user-data (a new instance-id), and boots it. */
+export async function replaceHost(env: string, host: string, opts: LabOptions = {}): Promise<void> {
+  requireRoot('warren lab replace');
+  const state = stateOrThrow(env);
+  const h = hostState(state, host);
+  if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it cannot be replaced`);
+  await crashInstance(env, host, h.launcher);
+  delete h.launcher;
+  const t = topologyOf(env);
+  const ci = cloudinitApi();
+  const userData =
+    h.role === 'nlb' ? ci.renderNlbStandInUserData(t, h.ip) : ci.renderUserData(t, h.name, 'lab');
+  h.generation += 1;
+  bootHost(state, h, state.image, userData, ensureLabSecrets(env), true);
+  writeState(state);
+  await waitForBoot(env, h, opts.onProgress ?? (() => undefined), Date.now());
+}
+
+/** Cuts a host's link to the bridge (the host keeps running, alone). */
+export async function partitionHost(env: string, host: string): Promise<void> {
+  requireRoot('warren lab partition');
+  const state = stateOrThrow(env);
+  const h = hostState(state, host);
+  await setHostLink(state.bridgeNetns, h, false);
+  h.partitioned = true;
+  writeState(state);
+}
+
+/** Restores a partitioned host's link. */
+export async function healHost(env: string, host: string): Promise<void> {
+  requireRoot('warren lab heal');
+  const state = stateOrThrow(env);
+  const h = hostState(state, host);
+  await setHostLink(state.bridgeNetns, h, true);
+  h.partitioned = false;
+  writeState(state);
+}
+
+/** Runs a command inside a host: in the container for instances, in the namespace for the client. */
+export async function execInHost(
+  env: string,
+  host: string,
+  argv: string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  requireRoot('warren lab exec');
+  const state = stateOrThrow(env);
+  const h = hostState(state, host);
+  if (h.kind === 'netns') return run('ip', ['netns', 'exec', h.netns, ...argv], opts);
+  const init = h.launcher && containerInit(h.launcher);
+  if (!init)
+    throw new UserError(`${host} is not running; boot it with: npm run lab -- start ${host} --env ${env}`);
+  return execInContainer(init, argv, opts);
+}
