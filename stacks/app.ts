@@ -1,0 +1,104 @@
+/**
+ * The cdktf app: one `WarrenStack` per shipped environment, plus the review summaries. main.ts
+ * (what `cdktf synth` runs) and `warren synth` both call `synthesizeApp`, so the two produce the same
+ * `cdktf.out/`.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { App } from 'cdktf';
+import { renderUserData } from '../cloudinit';
+import { listEnvironments, loadEnvironment, PROJECT_ROOT, type Topology } from '../topology';
+import type { BakedAmis } from './machine-image';
+import { renderReviewSummary } from './review-summary';
+import { stateBackendFromEnv, type StateBackendOptions } from './state-backend';
+import { WarrenStack } from './warren-stack';
+
+export interface SynthOptions {
+  /**
+   * Output directory.
+   * @default $CDKTF_OUTDIR, else 'cdktf.out'
+   */
+  readonly outdir?: string;
+  /**
+   * Environments to synthesize.
+   * @default every environment in environments/
+   */
+  readonly environments?: readonly string[];
+  /**
+   * State backend.
+   * @default from WARREN_STATE_* environment variables, else local
+   */
+  readonly state?: StateBackendOptions;
+  /**
+   * Add the health gate to every stack.
+   * @default true when WARREN_HEALTH_GATE is 1 or true
+   */
+  readonly healthGate?: boolean;
+}
+
+export interface SynthResult {
+  readonly outdir: string;
+  readonly stacks: readonly WarrenStack[];
+  /** Paths of the review summaries written. */
+  readonly reviews: readonly string[];
+}
+
+/** User-data as the AWS instances get it. */
+export const awsUserData = (t: Topology, host: string): string => renderUserData(t, host, 'aws');
+
+// TODO(images): use readBakeManifest from images/ once it lands; same file, same shape (contracts.md).
+function readBakeManifest(env: string): BakedAmis | undefined {
+  const file = path.join(PROJECT_ROOT, 'images', 'out', env, 'manifest.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BakedAmis) : undefined;
+}
+
+/** Builds the app and its stacks without writing anything. */
+export function buildApp(options: SynthOptions = {}): { app: App; stacks: WarrenStack[] } {
+  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const app = new App({ outdir });
+  const state = options.state ?? stateBackendFromEnv();
+  const healthGate = options.healthGate ?? /^(1|true|yes)$/i.test(process.env.WARREN_HEALTH_GATE ?? '');
+  const stacks = (options.environments ?? listEnvironments()).map((name) => {
+    const loaded = loadEnvironment(name);
+    const manifest = readBakeManifest(name);
+    return new WarrenStack(app, {
+      topology: loaded.topology,
+      source: `environments/${name}.ts`,
+      userData: awsUserData,
+      state,
+      healthGate,
+      ...(manifest ? { bakeManifest: manifest } : {}),
+    });
+  });
+  return { app, stacks };
+}
+
+/** The review summary of one built stack. */
+export function reviewOf(stack: WarrenStack): string {
+  return renderReviewSummary({
+    topology: stack.topology,
+    source: stack.source,
+    stateDescription: stack.stateDescription,
+    images: {
+      rabbitmq: stack.images.rabbitmq,
+      ...(stack.images.haproxy ? { haproxy: stack.images.haproxy } : {}),
+    },
+    endpoints: stack.network.endpointServices,
+    internetGateway: stack.network.hasInternetGateway,
+    healthGate: stack.healthGate !== undefined,
+  });
+}
+
+/** Synthesizes every stack into `outdir` and writes `outdir/review/<env>.md`. */
+export function synthesizeApp(options: SynthOptions = {}): SynthResult {
+  const { app, stacks } = buildApp(options);
+  app.synth();
+  const reviewDir = path.join(app.outdir, 'review');
+  mkdirSync(reviewDir, { recursive: true });
+  const reviews = stacks.map((stack) => {
+    const file = path.join(reviewDir, `${stack.topology.name}.md`);
+    writeFileSync(file, reviewOf(stack));
+    return file;
+  });
+  return { outdir: app.outdir, stacks, reviews };
+}

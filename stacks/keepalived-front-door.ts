@@ -1,0 +1,167 @@
+/**
+ * The keepalived front door: two HAProxy hosts sharing a VIP. AWS has no multicast and does not
+ * let an address float by ARP, so the VIP is a secondary private IP of the master's network
+ * interface; on failover keepalived's notify hook moves it to the other interface
+ * (`assign-private-ip-addresses --allow-reassignment`). The role allows exactly that: assigning and
+ * unassigning private IPs on these two interfaces, nothing else. A secondary IP belongs to one
+ * subnet, so both hosts must be in the VIP's subnet.
+ */
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
+import { PORTS, type ResolvedKeepalivedFrontDoor, type Topology } from '../topology';
+import type { FrontDoor } from './front-door';
+import { InstanceRole } from './instance-role';
+import { WarrenInstance } from './warren-instance';
+
+export interface KeepalivedFrontDoorProps {
+  /** An environment whose frontDoor.kind is 'keepalived'. */
+  readonly topology: Topology;
+  readonly subnetIds: Readonly<Record<string, string>>;
+  /** The haproxy role's security group (VRRP between the pair, clients, admins). */
+  readonly securityGroupId: string;
+  readonly imageId: string;
+  /** SSM path the hosts read their secrets from, e.g. `/warren/dev`. */
+  readonly ssmPrefix: string;
+  /** The user-data of one host (renderUserData(t, host, 'aws')). */
+  readonly userData: (hostName: string) => string;
+  /**
+   * Root volume of each HAProxy host, GiB.
+   * @default 10
+   */
+  readonly volumeGiB?: number;
+  /**
+   * Resources the hosts wait for (their secrets).
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export interface HaproxyHostResources {
+  readonly name: string;
+  readonly ip: string;
+  readonly priority: number;
+  /** Whether the VIP starts on this host's interface (the higher priority). */
+  readonly initialMaster: boolean;
+  readonly networkInterface: NetworkInterface;
+  readonly instance: WarrenInstance;
+}
+
+export class KeepalivedFrontDoor extends Construct implements FrontDoor {
+  readonly kind = 'keepalived' as const;
+  readonly endpoint: string;
+  readonly amqpPort = PORTS.amqp;
+  readonly managementPort = PORTS.management;
+  readonly resources: readonly ITerraformDependable[];
+  readonly vip: string;
+  readonly hosts: readonly HaproxyHostResources[];
+  readonly role: InstanceRole;
+
+  constructor(scope: Construct, id: string, props: KeepalivedFrontDoorProps) {
+    super(scope, id);
+    const t = props.topology;
+    const fd = validateKeepalived(t, props);
+    const subnet = fd.haproxy[0]!.subnet;
+    const subnetId = props.subnetIds[subnet] as string;
+    this.vip = fd.vip;
+    this.endpoint = fd.vip;
+    const masterPriority = Math.max(...fd.haproxy.map((h) => h.priority));
+
+    const interfaces = fd.haproxy.map((h) => {
+      const initialMaster = h.priority === masterPriority;
+      const eni = new NetworkInterface(this, `${h.name}-eni`, {
+        subnetId,
+        description: `warren ${t.name} ${h.name}${initialMaster ? ' (VIP starts here)' : ''}`,
+        // The list is ordered: the first address is the primary one.
+        privateIpListEnabled: true,
+        privateIpList: initialMaster ? [h.ip, fd.vip] : [h.ip],
+        securityGroups: [props.securityGroupId],
+        tags: { Name: `${h.name}`, 'warren:role': 'haproxy', 'warren:host': h.name },
+        // keepalived moves the VIP between the two interfaces at failover; Terraform must not move it back.
+        lifecycle: { ignoreChanges: ['private_ip_list', 'private_ips', 'private_ips_count'] },
+      });
+      return { host: h, eni, initialMaster };
+    });
+
+    this.role = new InstanceRole(this, 'role', {
+      roleName: `warren-${t.name}-haproxy`,
+      region: t.region,
+      ssmPrefix: props.ssmPrefix,
+      statements: [
+        {
+          Sid: 'MoveVipBetweenThePair',
+          Effect: 'Allow',
+          Action: ['ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          Resource: interfaces.map((i) => i.eni.arn),
+        },
+      ],
+    });
+
+    this.hosts = interfaces.map(({ host, eni, initialMaster }) => {
+      const instance = new WarrenInstance(this, host.name, {
+        hostName: host.name,
+        role: 'haproxy',
+        imageId: props.imageId,
+        instanceType: fd.instanceType,
+        userData: props.userData(host.name),
+        instanceProfileName: this.role.instanceProfileName,
+        volumeGiB: props.volumeGiB ?? 10,
+        placement: { networkInterfaceId: eni.id },
+        ...(t.access.sshKeyName !== undefined ? { keyName: t.access.sshKeyName } : {}),
+        ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
+      });
+      if (t.access.publicIps) {
+        new Eip(this, `${host.name}-public-ip`, {
+          domain: 'vpc',
+          networkInterface: eni.id,
+          associateWithPrivateIp: host.ip,
+          tags: { Name: host.name },
+          dependsOn: [instance.instance],
+        });
+      }
+      return {
+        name: host.name,
+        ip: host.ip,
+        priority: host.priority,
+        initialMaster,
+        networkInterface: eni,
+        instance,
+      };
+    });
+    this.resources = this.hosts.flatMap((h) => [h.networkInterface, h.instance.instance]);
+  }
+}
+
+function validateKeepalived(t: Topology, props: KeepalivedFrontDoorProps): ResolvedKeepalivedFrontDoor {
+  const fd = t.frontDoor;
+  const fail = (message: string, fix: string): never => {
+    throw new Error(`KeepalivedFrontDoor (${t.name}): ${message}; ${fix}`);
+  };
+  if (fd.kind !== 'keepalived') return fail(`frontDoor.kind is '${fd.kind}'`, 'use NlbFrontDoor for it');
+  if (fd.haproxy.length !== 2) fail(`frontDoor.haproxy has ${fd.haproxy.length} hosts`, 'give exactly two');
+  const [a, b] = fd.haproxy as [
+    ResolvedKeepalivedFrontDoor['haproxy'][0],
+    ResolvedKeepalivedFrontDoor['haproxy'][0],
+  ];
+  if (a.subnet !== b.subnet) {
+    fail(
+      `the HAProxy hosts are in subnets '${a.subnet}' and '${b.subnet}'`,
+      'put both in the VIP subnet: a secondary IP cannot cross subnets',
+    );
+  }
+  if (a.priority === b.priority)
+    fail('both HAProxy hosts have priority ' + a.priority, 'give the master a higher priority');
+  if (fd.vip === a.ip || fd.vip === b.ip)
+    fail(`the VIP ${fd.vip} is also a host address`, 'pick a free address for the VIP');
+  if (props.subnetIds[a.subnet] === undefined) {
+    fail(
+      `subnet '${a.subnet}' is not in the network`,
+      `use one of ${Object.keys(props.subnetIds).join(', ')}`,
+    );
+  }
+  if (props.volumeGiB !== undefined && (!Number.isInteger(props.volumeGiB) || props.volumeGiB < 8)) {
+    fail(`volumeGiB ${props.volumeGiB} is too small`, 'give a whole number of at least 8');
+  }
+  return fd;
+}

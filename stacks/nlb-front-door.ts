@@ -1,0 +1,147 @@
+/**
+ * The NLB front door: an AWS Network Load Balancer (internal by default) with TCP listeners on 5672
+ * and 15672, each forwarding to a target group of the RabbitMQ nodes with TCP health checks. With
+ * `rabbitmq.proxyProtocol` the AMQP target group sends PROXY protocol v2. An NLB sends that header
+ * on its health-check connections too (a LOCAL header, which RabbitMQ 3.10 crashes on), so the
+ * AMQP group's health check then probes the management port instead of the AMQP port.
+ */
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
+import { PORTS, type Topology } from '../topology';
+import type { FrontDoor } from './front-door';
+
+export interface NlbTarget {
+  readonly name: string;
+  readonly instanceId: string;
+}
+
+export interface NlbFrontDoorProps {
+  /** An environment whose frontDoor.kind is 'nlb'. */
+  readonly topology: Topology;
+  readonly vpcId: string;
+  /** One subnet per availability zone (an NLB takes at most one per zone). */
+  readonly subnetIds: readonly string[];
+  /** The nlb role's security group. */
+  readonly securityGroupId: string;
+  /** The RabbitMQ nodes. */
+  readonly targets: readonly NlbTarget[];
+  /**
+   * Seconds between health checks.
+   * @default 10
+   */
+  readonly healthCheckIntervalSeconds?: number;
+  /**
+   * Consecutive checks that flip a target's health (both directions).
+   * @default 3
+   */
+  readonly healthCheckThreshold?: number;
+}
+
+export interface NlbListenerSpec {
+  readonly port: number;
+  readonly proxyProtocolV2: boolean;
+  /** `traffic-port`, or another port when the listener's own port cannot be probed. */
+  readonly healthCheckPort: string;
+}
+
+export class NlbFrontDoor extends Construct implements FrontDoor {
+  readonly kind = 'nlb' as const;
+  readonly endpoint: string;
+  readonly amqpPort = PORTS.amqp;
+  readonly managementPort = PORTS.management;
+  readonly resources: readonly ITerraformDependable[];
+  readonly loadBalancer: Lb;
+  readonly listeners: Readonly<Record<'amqp' | 'management', NlbListenerSpec>>;
+
+  constructor(scope: Construct, id: string, props: NlbFrontDoorProps) {
+    super(scope, id);
+    const t = props.topology;
+    const fd = t.frontDoor;
+    const fail = (message: string, fix: string): never => {
+      throw new Error(`NlbFrontDoor (${t.name}): ${message}; ${fix}`);
+    };
+    if (fd.kind !== 'nlb') {
+      throw new Error(
+        `NlbFrontDoor (${t.name}): frontDoor.kind is '${fd.kind}'; use KeepalivedFrontDoor for it`,
+      );
+    }
+    // Load balancer and target group names: at most 32 characters.
+    if (`warren-${t.name}-amqp`.length > 32)
+      fail(`the name '${t.name}' is too long for NLB names`, 'use at most 20 characters');
+    if (props.subnetIds.length === 0) fail('subnetIds is empty', 'give one subnet per availability zone');
+    if (props.targets.length === 0) fail('targets is empty', 'give the RabbitMQ nodes');
+    const interval = props.healthCheckIntervalSeconds ?? 10;
+    const threshold = props.healthCheckThreshold ?? 3;
+    if (!Number.isInteger(interval) || interval < 5 || interval > 300) {
+      fail(`healthCheckIntervalSeconds ${interval} is out of range`, 'give 5 to 300');
+    }
+    if (!Number.isInteger(threshold) || threshold < 2 || threshold > 10) {
+      fail(`healthCheckThreshold ${threshold} is out of range`, 'give 2 to 10');
+    }
+
+    const proxy = t.rabbitmq.proxyProtocol;
+    this.listeners = {
+      amqp: {
+        port: PORTS.amqp,
+        proxyProtocolV2: proxy,
+        healthCheckPort: proxy ? String(PORTS.management) : 'traffic-port',
+      },
+      management: { port: PORTS.management, proxyProtocolV2: false, healthCheckPort: 'traffic-port' },
+    };
+    this.loadBalancer = new Lb(this, 'nlb', {
+      name: `warren-${t.name}`,
+      loadBalancerType: 'network',
+      internal: fd.internal,
+      subnets: [...props.subnetIds],
+      securityGroups: [props.securityGroupId],
+      // Nodes sit in every zone; cross-zone keeps a zone whose node is down serving.
+      enableCrossZoneLoadBalancing: true,
+      tags: { Name: `warren-${t.name}` },
+    });
+    this.endpoint = this.loadBalancer.dnsName;
+    const resources: ITerraformDependable[] = [this.loadBalancer];
+    for (const [name, spec] of Object.entries(this.listeners) as ['amqp' | 'management', NlbListenerSpec][]) {
+      const group = new LbTargetGroup(this, `${name}-targets`, {
+        name: `warren-${t.name}-${name === 'amqp' ? 'amqp' : 'mgmt'}`,
+        port: spec.port,
+        protocol: 'TCP',
+        targetType: 'instance',
+        vpcId: props.vpcId,
+        proxyProtocolV2: spec.proxyProtocolV2,
+        // Close connections to a deregistered node instead of leaving clients on a dead path.
+        connectionTermination: true,
+        deregistrationDelay: '30',
+        healthCheck: {
+          enabled: true,
+          protocol: 'TCP',
+          port: spec.healthCheckPort,
+          interval,
+          healthyThreshold: threshold,
+          unhealthyThreshold: threshold,
+        },
+        tags: { Name: `warren-${t.name}-${name}` },
+      });
+      const listener = new LbListener(this, `${name}-listener`, {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: spec.port,
+        protocol: 'TCP',
+        defaultAction: [{ type: 'forward', targetGroupArn: group.arn }],
+      });
+      resources.push(group, listener);
+      for (const target of props.targets) {
+        resources.push(
+          new LbTargetGroupAttachment(this, `${name}-${target.name}`, {
+            targetGroupArn: group.arn,
+            targetId: target.instanceId,
+            port: spec.port,
+          }),
+        );
+      }
+    }
+    this.resources = resources;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * One warren host as an EC2 instance, with the settings every host shares: IMDSv2 only, an
+ * encrypted root volume, the given user-data (replacing the instance when it changes, so an
+ * instance always runs the user-data in the stack), and no public IP unless asked.
+ */
+import { Construct } from 'constructs';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import type { ITerraformDependable } from 'cdktf';
+import { escapeTerraform } from './terraform-string';
+
+/** EC2 refuses user-data above 16 KiB (before base64). */
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
+export interface WarrenInstanceProps {
+  /** Hostname, also the Name tag. */
+  readonly hostName: string;
+  /** `rabbitmq` or `haproxy`; the `warren:role` tag. */
+  readonly role: string;
+  readonly imageId: string;
+  readonly instanceType: string;
+  /** Complete user-data (`#cloud-config`), as the instance gets it; escaped for Terraform here. */
+  readonly userData: string;
+  readonly instanceProfileName: string;
+  /** Root volume size in GiB. */
+  readonly volumeGiB: number;
+  /**
+   * Where the instance attaches. Either a subnet with a fixed IP and security groups, or an
+   * existing network interface (the keepalived pair, whose interfaces carry the VIP).
+   */
+  readonly placement:
+    | { readonly subnetId: string; readonly privateIp: string; readonly securityGroupIds: readonly string[] }
+    | { readonly networkInterfaceId: string };
+  /**
+   * Give the instance a public IP (only with subnet placement).
+   * @default false
+   */
+  readonly publicIp?: boolean;
+  /**
+   * EC2 key pair for SSH.
+   * @default none
+   */
+  readonly keyName?: string;
+  /**
+   * Resources that must exist before the instance boots (its secrets).
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export class WarrenInstance extends Construct {
+  readonly instance: Instance;
+  /** The instance id (reference). */
+  readonly instanceId: string;
+
+  constructor(scope: Construct, id: string, props: WarrenInstanceProps) {
+    super(scope, id);
+    const bytes = Buffer.byteLength(props.userData, 'utf8');
+    if (bytes > USER_DATA_LIMIT_BYTES) {
+      throw new Error(
+        `WarrenInstance ${props.hostName}: userData is ${bytes} bytes, above EC2's limit of ${USER_DATA_LIMIT_BYTES}; move logic into the image's boot scripts`,
+      );
+    }
+    if (!props.userData.startsWith('#cloud-config')) {
+      throw new Error(
+        `WarrenInstance ${props.hostName}: userData does not start with #cloud-config; give the output of renderUserData`,
+      );
+    }
+    if (!Number.isInteger(props.volumeGiB) || props.volumeGiB < 8) {
+      throw new Error(
+        `WarrenInstance ${props.hostName}: volumeGiB ${props.volumeGiB} is too small; give a whole number of at least 8`,
+      );
+    }
+    if ('networkInterfaceId' in props.placement && props.publicIp) {
+      throw new Error(
+        `WarrenInstance ${props.hostName}: publicIp needs subnet placement; attach an Elastic IP to the network interface instead`,
+      );
+    }
+    const placement =
+      'networkInterfaceId' in props.placement
+        ? { primaryNetworkInterface: { networkInterfaceId: props.placement.networkInterfaceId } }
+        : {
+            subnetId: props.placement.subnetId,
+            privateIp: props.placement.privateIp,
+            vpcSecurityGroupIds: [...props.placement.securityGroupIds],
+            associatePublicIpAddress: props.publicIp ?? false,
+          };
+    this.instance = new Instance(this, 'instance', {
+      ami: props.imageId,
+      instanceType: props.instanceType,
+      iamInstanceProfile: props.instanceProfileName,
+      ...placement,
+      ...(props.keyName !== undefined ? { keyName: props.keyName } : {}),
+      userData: escapeTerraform(props.userData),
+      userDataReplaceOnChange: true,
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        // One hop: only processes on the instance itself reach the metadata service.
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: 'disabled',
+      },
+      rootBlockDevice: {
+        encrypted: true,
+        volumeType: 'gp3',
+        volumeSize: props.volumeGiB,
+        deleteOnTermination: true,
+      },
+      tags: { Name: props.hostName, 'warren:role': props.role, 'warren:host': props.hostName },
+      volumeTags: { Name: props.hostName, 'warren:role': props.role, 'warren:host': props.hostName },
+      ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
+    });
+    this.instanceId = this.instance.id;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * One environment as one Terraform stack, `warren-<env>`: network, secrets, RabbitMQ nodes, the
+ * front door, security groups from the network policy, an optional health gate, and outputs. Pure
+ * apart from reading the health-gate script: the topology, the user-data renderer and the bake
+ * manifest come in as props, so tests build stacks from any topology.
+ */
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { NullProvider } from '@cdktf/provider-null/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { ssmPrefix, stackId, type Topology } from '../topology';
+import { ClusterSecrets } from './cluster-secrets';
+import { HealthGate } from './health-gate';
+import { InstanceRole } from './instance-role';
+import { KeepalivedFrontDoor } from './keepalived-front-door';
+import { MachineImage, type BakedAmis } from './machine-image';
+import { Network, type EndpointService } from './network';
+import { NlbFrontDoor } from './nlb-front-door';
+import { PolicySecurityGroups } from './policy-security-groups';
+import { RabbitmqNodes } from './rabbitmq-nodes';
+import { applyStateBackend, type StateBackendOptions } from './state-backend';
+
+export interface WarrenStackProps {
+  readonly topology: Topology;
+  /** The file the topology came from, relative (for generated-by markers), e.g. `environments/dev.ts`. */
+  readonly source: string;
+  /** The complete user-data of one host; normally `renderUserData(t, host, 'aws')` from cloudinit/. */
+  readonly userData: (t: Topology, hostName: string) => string;
+  /**
+   * The bake manifest of this environment.
+   * @default none: AMIs are looked up by their warren tags
+   */
+  readonly bakeManifest?: BakedAmis;
+  /**
+   * Where the state lives.
+   * @default { kind: 'local' }
+   */
+  readonly state?: StateBackendOptions;
+  /**
+   * Add the health gate (the deployer must reach the front door).
+   * @default false
+   */
+  readonly healthGate?: boolean;
+}
+
+export class WarrenStack extends TerraformStack {
+  readonly topology: Topology;
+  /** The environment file, relative (for generated-by markers). */
+  readonly source: string;
+  readonly network: Network;
+  readonly secrets: ClusterSecrets;
+  readonly securityGroups: PolicySecurityGroups;
+  readonly nodes: RabbitmqNodes;
+  readonly frontDoor: KeepalivedFrontDoor | NlbFrontDoor;
+  readonly healthGate?: HealthGate;
+  readonly images: { readonly rabbitmq: MachineImage; readonly haproxy?: MachineImage };
+  /** One line saying where the state lives. */
+  readonly stateDescription: string;
+
+  constructor(scope: Construct, props: WarrenStackProps) {
+    const t = props.topology;
+    super(scope, stackId(t));
+    this.topology = t;
+    this.source = props.source;
+    this.stateDescription = applyStateBackend(this, stackId(t), t.region, props.state ?? { kind: 'local' });
+
+    new AwsProvider(this, 'aws', {
+      region: t.region,
+      defaultTags: [
+        { tags: { ...t.tags, 'warren:env': t.name, 'warren:stack': stackId(t), 'managed-by': 'warren' } },
+      ],
+    });
+    new RandomProvider(this, 'random');
+    if (props.healthGate) new NullProvider(this, 'null');
+
+    const keepalived = t.frontDoor.kind === 'keepalived';
+    const endpoints: EndpointService[] = keepalived ? ['ssm', 'ec2'] : ['ssm'];
+    this.network = new Network(this, 'network', {
+      envName: t.name,
+      region: t.region,
+      ...(t.network.vpcCidr !== undefined ? { vpcCidr: t.network.vpcCidr } : {}),
+      ...(t.network.vpcId !== undefined ? { vpcId: t.network.vpcId } : {}),
+      subnets: t.network.subnets,
+      ...(t.network.vpcId === undefined ? { endpoints } : {}),
+      internetGateway:
+        t.network.vpcId === undefined &&
+        (t.access.publicIps || (t.frontDoor.kind === 'nlb' && !t.frontDoor.internal)),
+    });
+    this.secrets = new ClusterSecrets(this, 'secrets', { prefix: ssmPrefix(t) });
+    this.securityGroups = new PolicySecurityGroups(this, 'security-groups', {
+      topology: t,
+      vpcId: this.network.vpcId,
+    });
+
+    const rabbitImage = new MachineImage(this, 'rabbitmq-image', {
+      topology: t,
+      role: 'rabbitmq',
+      ...(props.bakeManifest ? { manifest: props.bakeManifest } : {}),
+    });
+    const rabbitRole = new InstanceRole(this, 'rabbitmq-role', {
+      roleName: `warren-${t.name}-rabbitmq`,
+      region: t.region,
+      ssmPrefix: ssmPrefix(t),
+    });
+    this.nodes = new RabbitmqNodes(this, 'rabbitmq', {
+      topology: t,
+      subnetIds: this.network.subnetIds,
+      securityGroupId: this.securityGroups.securityGroup('rabbitmq').id,
+      imageId: rabbitImage.imageId,
+      instanceProfileName: rabbitRole.instanceProfileName,
+      userData: (host) => props.userData(t, host),
+      dependsOn: this.secrets.allParameters,
+    });
+
+    if (t.frontDoor.kind === 'keepalived') {
+      const haproxyImage = new MachineImage(this, 'haproxy-image', {
+        topology: t,
+        role: 'haproxy',
+        ...(props.bakeManifest ? { manifest: props.bakeManifest } : {}),
+      });
+      this.images = { rabbitmq: rabbitImage, haproxy: haproxyImage };
+      this.frontDoor = new KeepalivedFrontDoor(this, 'keepalived', {
+        topology: t,
+        subnetIds: this.network.subnetIds,
+        securityGroupId: this.securityGroups.securityGroup('haproxy').id,
+        imageId: haproxyImage.imageId,
+        ssmPrefix: ssmPrefix(t),
+        userData: (host) => props.userData(t, host),
+        dependsOn: this.secrets.allParameters,
+      });
+    } else {
+      this.images = { rabbitmq: rabbitImage };
+      this.frontDoor = new NlbFrontDoor(this, 'nlb', {
+        topology: t,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.subnetsPerAz(),
+        securityGroupId: this.securityGroups.securityGroup('nlb').id,
+        targets: this.nodes.nodes.map((n) => ({ name: n.name, instanceId: n.instance.instanceId })),
+      });
+    }
+
+    if (props.healthGate) {
+      this.healthGate = new HealthGate(this, 'health-gate', {
+        topology: t,
+        frontDoor: this.frontDoor,
+        adminPasswordParameter: this.secrets.parameterName('admin-password'),
+        nodeInstanceIds: this.nodes.instanceIds,
+        dependsOn: this.nodes.nodes.map((n) => n.instance.instance),
+      });
+    }
+
+    const endpoint = this.frontDoor.endpoint;
+    new TerraformOutput(this, 'endpoint', {
+      value: endpoint,
+      description: 'where clients connect (the VIP or the NLB DNS name)',
+    });
+    new TerraformOutput(this, 'amqp_url', {
+      value: `amqp://${endpoint}:${this.frontDoor.amqpPort}`,
+      description:
+        'AMQP through the front door; the user is warren-admin, the password in the admin-password parameter',
+    });
+    new TerraformOutput(this, 'management_url', {
+      value: `http://${endpoint}:${this.frontDoor.managementPort}/`,
+      description: 'RabbitMQ management through the front door',
+    });
+    new TerraformOutput(this, 'secret_parameters', {
+      value: Object.fromEntries(this.secrets.keys.map((k) => [k, this.secrets.parameterName(k)])),
+      description:
+        'SSM SecureString parameter names (values: aws ssm get-parameter --with-decryption --name …)',
+    });
+    new TerraformOutput(this, 'nodes', {
+      value: Object.fromEntries(this.nodes.nodes.map((n) => [n.name, n.ip])),
+      description: 'RabbitMQ nodes and their private IPs',
+    });
+  }
+}
