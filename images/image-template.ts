@@ -1,0 +1,200 @@
+/**
+ * The Packer build of one role's image, as a `PackerTemplate`: pure, topology in, object out.
+ * An amazon-ebs source finds Canonical's Ubuntu AMI for the release, the package steps install
+ * the pinned packages, the shared provisioning steps (the ones the lab runs too) finish the image,
+ * and a manifest post-processor records the AMI id for `warren bake`.
+ */
+import { OS_PROFILES, TopologyError, type Topology } from '../topology';
+import { generatedBy } from './generated-by';
+import { buildInstanceType, type ImageRole } from './image-role';
+import {
+  hcl,
+  type PackerBuild,
+  type PackerPluginsFile,
+  type PackerTemplate,
+  type Provisioner,
+  type ShellProvisioner,
+} from './packer-template';
+import { rabbitPackagePlan } from './package-pins';
+import { packageSteps, provisioningSteps, type ProvisioningStep } from './provisioning-steps';
+
+/** Canonical's AWS account: the only owner whose Ubuntu AMIs the bake starts from. */
+export const CANONICAL_OWNER_ID = '099720109477';
+/** Where the file provisioners put uploads on the build instance. */
+export const REMOTE_DIR = '/tmp/warren';
+/** Packer's manifest post-processor output, next to the template. */
+export const PACKER_MANIFEST_FILE = 'packer-manifest.json';
+/** The oldest Packer `warren bake` runs (required_plugins and `packer init` came in 1.7). */
+export const MIN_PACKER_VERSION = '1.7.0';
+
+/** Layout of one role's output directory (relative to it). */
+export const IMAGE_DIR = {
+  scripts: 'scripts',
+  bootScripts: 'boot-scripts',
+  debs: 'debs',
+  plugins: 'plugins.pkr.json',
+  template: (role: ImageRole) => `${role}.pkr.json`,
+} as const;
+
+const SOURCE_TYPE = 'amazon-ebs';
+const SOURCE_NAME = 'ubuntu';
+/** Run each script as root with its environment; `{{ .Vars }}` and `{{ .Path }}` are Packer's. */
+const EXECUTE_AS_ROOT = 'chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}';
+
+/** The AMI tags: how the stacks find the image when there is no bake manifest. */
+export function imageTags(t: Topology, role: ImageRole): Record<string, string> {
+  return {
+    ...t.tags,
+    Name: `warren-${t.name}-${role}`,
+    'warren:env': t.name,
+    'warren:role': role,
+    'warren:rabbitmq': t.image.rabbitmq,
+    'warren:erlang': t.image.erlang,
+    'warren:ubuntu': t.image.ubuntu,
+  };
+}
+
+function shellStep(s: ProvisioningStep, env: Record<string, string> = {}): Provisioner {
+  const vars = { ...s.env, ...env };
+  const shell: ShellProvisioner = {
+    '//': s.description,
+    script: hcl.pathRoot(`${IMAGE_DIR.scripts}/${s.script}`),
+    environment_vars: Object.entries(vars).map(([k, v]) => `${k}=${v}`),
+    execute_command: EXECUTE_AS_ROOT,
+  };
+  return { shell };
+}
+
+export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplate {
+  const profile = OS_PROFILES[t.image.ubuntu];
+  const instanceType = buildInstanceType(t, role);
+  if (!profile.amiNameFilter) throw new Error(`no AMI name filter for Ubuntu ${t.image.ubuntu}`);
+  if (/^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType)) {
+    const path = role === 'haproxy' ? 'frontDoor.instanceType' : 'rabbitmq.instanceType';
+    throw new TopologyError(`environments/${t.name}.ts`, [
+      {
+        path,
+        message: `${instanceType} is an arm64 (Graviton) type; the images are amd64, like Team RabbitMQ's packages`,
+        fix: 'pick an x86_64 instance type, e.g. t3.medium',
+      },
+    ]);
+  }
+  const plan = rabbitPackagePlan(t);
+  const bootDir = `${REMOTE_DIR}/${IMAGE_DIR.bootScripts}`;
+  const debsDir = `${REMOTE_DIR}/${IMAGE_DIR.debs}`;
+  const tags = imageTags(t, role);
+
+  const uploads: Provisioner[] = [
+    {
+      shell: {
+        '//': 'directories for the uploads below',
+        inline: [`mkdir -p ${bootDir} ${debsDir}`],
+      },
+    },
+    {
+      file: {
+        '//': 'the boot scripts (cloudinit/scripts)',
+        source: hcl.pathRoot(`${IMAGE_DIR.bootScripts}/`),
+        destination: bootDir,
+      },
+    },
+  ];
+  if (plan.source === 'pinned-debs') {
+    uploads.push({
+      file: {
+        '//': 'the pinned .deb files (image.debs)',
+        source: hcl.pathRoot(`${IMAGE_DIR.debs}/`),
+        destination: debsDir,
+      },
+    });
+  }
+  const packages = packageSteps(t, role, { debsDir }).map((s) => shellStep(s));
+  const finishing = provisioningSteps(role, { bootScriptsDir: bootDir, plugins: t.rabbitmq.plugins });
+  const [postInstall, installBoot, wipe] = finishing;
+  if (!postInstall || !installBoot || !wipe)
+    throw new Error('provisioning steps changed; update the template');
+
+  const build: PackerBuild = {
+    '//': `The ${role} image of ${t.name}: packages, then the steps the lab image runs too (images/provisioning-steps.ts).`,
+    name: role,
+    sources: [hcl.sourceRef(SOURCE_TYPE, SOURCE_NAME)],
+    provisioner: [
+      ...uploads,
+      ...packages,
+      shellStep(postInstall, { WARREN_ROOT: '/' }),
+      shellStep(installBoot, { WARREN_ROOT: '/' }),
+      { shell: { '//': 'the uploads are no part of the image', inline: [`sudo rm -rf ${REMOTE_DIR}`] } },
+      shellStep(wipe, { WARREN_ROOT: '/' }),
+    ],
+    'post-processor': [
+      {
+        manifest: {
+          output: hcl.pathRoot(PACKER_MANIFEST_FILE),
+          strip_path: true,
+          custom_data: { env: t.name, role, rabbitmq: t.image.rabbitmq, ubuntu: t.image.ubuntu },
+        },
+      },
+    ],
+  };
+
+  return {
+    '//': generatedBy(t),
+    variable: {
+      region: {
+        type: 'string',
+        default: t.region,
+        description: 'AWS region to build in (the environment region)',
+      },
+      instance_type: {
+        type: 'string',
+        default: instanceType,
+        description: `instance type of the build (the ${role} hosts' type)`,
+      },
+      subnet_id: {
+        type: 'string',
+        default: '',
+        description:
+          "subnet for the build instance; empty: the region's default VPC (it must reach the package mirrors)",
+      },
+    },
+    locals: { timestamp: '${formatdate("YYYYMMDD-hhmmss", timestamp())}' },
+    source: {
+      [SOURCE_TYPE]: {
+        [SOURCE_NAME]: {
+          '//': `Canonical's Ubuntu ${t.image.ubuntu} (${profile.codename}) AMI, newest matching`,
+          region: hcl.variable('region'),
+          instance_type: hcl.variable('instance_type'),
+          subnet_id: hcl.variable('subnet_id'),
+          source_ami_filter: {
+            owners: [CANONICAL_OWNER_ID],
+            most_recent: true,
+            filters: {
+              name: profile.amiNameFilter,
+              'virtualization-type': 'hvm',
+              'root-device-type': 'ebs',
+              architecture: 'x86_64',
+            },
+          },
+          ssh_username: 'ubuntu',
+          ami_name: `warren-${t.name}-${role}-rabbitmq-${t.image.rabbitmq}-${hcl.local('timestamp')}`,
+          ami_description: `warren ${role} image of ${t.name}: Ubuntu ${t.image.ubuntu}, RabbitMQ ${t.image.rabbitmq}, Erlang ${t.image.erlang}`,
+          tags,
+          snapshot_tags: tags,
+          run_tags: { Name: `warren-bake-${t.name}-${role}`, 'warren:env': t.name, 'warren:role': role },
+        },
+      },
+    },
+    build,
+  };
+}
+
+/** plugins.pkr.json: what `packer init` installs. Packer 1.6 rejects this block, hence its own file. */
+export function renderPluginsFile(t: Topology): PackerPluginsFile {
+  return {
+    '//': generatedBy(t),
+    packer: {
+      required_version: `>= ${MIN_PACKER_VERSION}`,
+      required_plugins: { amazon: { version: '>= 1.2.0', source: 'github.com/hashicorp/amazon' } },
+    },
+  };
+}

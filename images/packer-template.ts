@@ -1,0 +1,111 @@
+/**
+ * A typed model of the Packer HCL2 templates warren emits, in HCL's JSON syntax (`*.pkr.json`).
+ * There is no usable Packer SDK for Node, so this is our own: only the blocks and arguments we use,
+ * named exactly as Packer names them, so `JSON.stringify` of a `PackerTemplate` is the file.
+ *
+ * HCL's JSON syntax: a block `source "amazon-ebs" "ubuntu" { … }` is `{ "source": { "amazon-ebs":
+ * { "ubuntu": { … } } } }`; repeated, ordered blocks (provisioners) are arrays of one-key objects.
+ * A `"//"` property is a comment wherever HCL reads an object as a block body; Packer 1.6.6 and
+ * later accept it on the template, sources, variables, builds and provisioners.
+ */
+
+/** `"//"`: HCL JSON's comment property. */
+export interface Commented {
+  readonly '//'?: string;
+}
+
+/** `variable "NAME" { type, default, description }`. */
+export interface PackerVariable extends Commented {
+  readonly type: 'string' | 'number' | 'bool' | 'list(string)' | 'map(string)';
+  readonly default?: string | number | boolean | readonly string[] | Readonly<Record<string, string>>;
+  readonly description: string;
+}
+
+/** The `source_ami_filter` of an amazon-ebs source. */
+export interface SourceAmiFilter {
+  readonly owners: readonly string[];
+  readonly most_recent: boolean;
+  readonly filters: Readonly<Record<string, string>>;
+}
+
+/** `source "amazon-ebs" "NAME"`: the arguments warren sets (Packer 1.6.6's amazon-ebs accepts all). */
+export interface AmazonEbsSource extends Commented {
+  readonly region: string;
+  readonly instance_type: string;
+  readonly source_ami_filter: SourceAmiFilter;
+  readonly ssh_username: string;
+  readonly ami_name: string;
+  readonly ami_description?: string;
+  readonly subnet_id?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly snapshot_tags?: Readonly<Record<string, string>>;
+  readonly run_tags?: Readonly<Record<string, string>>;
+}
+
+/** `provisioner "file"`: uploads a file or, with a trailing slash, a directory's contents. */
+export interface FileProvisioner extends Commented {
+  readonly source: string;
+  readonly destination: string;
+}
+
+/** `provisioner "shell"` running one script file (uploaded by Packer) with environment variables. */
+export interface ShellProvisioner extends Commented {
+  readonly script?: string;
+  readonly inline?: readonly string[];
+  readonly environment_vars?: readonly string[];
+  /** Go template; `{{ .Vars }}` and `{{ .Path }}` are Packer's. */
+  readonly execute_command?: string;
+}
+
+export type Provisioner = { readonly file: FileProvisioner } | { readonly shell: ShellProvisioner };
+
+/** `post-processor "manifest"`: writes the artifact ids (`region:ami-…`) of the build to a JSON file. */
+export interface ManifestPostProcessor {
+  readonly output: string;
+  readonly strip_path?: boolean;
+  readonly custom_data?: Readonly<Record<string, string>>;
+}
+
+export type PostProcessor = { readonly manifest: ManifestPostProcessor };
+
+/** `build { sources = […]; provisioner …; post-processor … }`. */
+export interface PackerBuild extends Commented {
+  readonly name: string;
+  readonly sources: readonly string[];
+  readonly provisioner: readonly Provisioner[];
+  readonly 'post-processor': readonly PostProcessor[];
+}
+
+/** One `*.pkr.json` file holding a whole build. */
+export interface PackerTemplate extends Commented {
+  readonly variable?: Readonly<Record<string, PackerVariable>>;
+  readonly locals?: Readonly<Record<string, string>>;
+  readonly source?: { readonly 'amazon-ebs'?: Readonly<Record<string, AmazonEbsSource>> };
+  readonly build?: PackerBuild;
+}
+
+/**
+ * `packer { required_version, required_plugins }`, in a file of its own: Packer 1.7 needs
+ * `required_plugins` to install the amazon plugin (`packer init`), and Packer 1.6 rejects the block.
+ */
+export interface PackerPluginsFile extends Commented {
+  readonly packer: {
+    readonly required_version: string;
+    readonly required_plugins: Readonly<
+      Record<string, { readonly version: string; readonly source: string }>
+    >;
+  };
+}
+
+/** `${…}` interpolation, so callers don't hand-write HCL expressions. */
+export const hcl = {
+  variable: (name: string): string => `\${var.${name}}`,
+  local: (name: string): string => `\${local.${name}}`,
+  pathRoot: (relative: string): string => `\${path.root}/${relative}`,
+  sourceRef: (type: string, name: string): string => `source.${type}.${name}`,
+};
+
+/** The file text: two-space JSON with a trailing newline. */
+export function renderTemplateJson(template: PackerTemplate | PackerPluginsFile): string {
+  return `${JSON.stringify(template, null, 2)}\n`;
+}

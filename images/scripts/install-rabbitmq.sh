@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# install-rabbitmq: installs Erlang and RabbitMQ at exact versions from the environment's package source and holds them; Packer only.
+#
+# Sources (topology/capabilities.ts): ubuntu-archive (16.04's RabbitMQ 3.5.7), pinned-debs (.deb
+# files shipped with the template), team-rabbitmq (Team RabbitMQ's apt repositories, 20.04+),
+# debian-archive (Debian 12, as the lab image). Services are not started during the install
+# (policy-rc.d); post-install disables them. Idempotent.
+# Env: WARREN_PACKAGE_SOURCE, WARREN_CODENAME, WARREN_RABBITMQ_APT_VERSION, WARREN_ERLANG_APT_VERSION,
+#      WARREN_DEBS_DIR (pinned-debs), WARREN_TEAM_RABBITMQ_KEY_URL, WARREN_TEAM_RABBITMQ_KEY_FINGERPRINT,
+#      WARREN_TEAM_RABBITMQ_MIRRORS (team-rabbitmq).
+set -euo pipefail
+
+source_kind="${WARREN_PACKAGE_SOURCE:?WARREN_PACKAGE_SOURCE is required}"
+codename="${WARREN_CODENAME:?WARREN_CODENAME is required}"
+rabbitmq_version="${WARREN_RABBITMQ_APT_VERSION:-}"
+erlang_version="${WARREN_ERLANG_APT_VERSION:-}"
+export DEBIAN_FRONTEND=noninteractive
+apt_get() { apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"; }
+
+# No service starts while packages install: a RabbitMQ started here would create a node named
+# after the build host and a cookie, which wipe-identity would then have to undo.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 0755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
+
+case "$source_kind" in
+  ubuntu-archive | debian-archive) ;;
+  team-rabbitmq)
+    apt_get update
+    apt_get install --no-install-recommends ca-certificates curl gnupg
+    keyring=/usr/share/keyrings/com.rabbitmq.team.gpg
+    tmp="$(mktemp -d)"
+    curl -fsSL --retry 3 --proto '=https' "${WARREN_TEAM_RABBITMQ_KEY_URL:?}" -o "$tmp/key.asc"
+    fingerprints="$(gpg --batch --with-colons --show-keys "$tmp/key.asc" | awk -F: '$1 == "fpr" { print $10 }')"
+    if ! grep -qx "${WARREN_TEAM_RABBITMQ_KEY_FINGERPRINT:?}" <<< "$fingerprints"; then
+      echo "install-rabbitmq: the key from $WARREN_TEAM_RABBITMQ_KEY_URL is not Team RabbitMQ's ($WARREN_TEAM_RABBITMQ_KEY_FINGERPRINT)" >&2
+      exit 1
+    fi
+    gpg --batch --yes --dearmor -o "$keyring" "$tmp/key.asc"
+    chmod 0644 "$keyring"
+    rm -rf "$tmp"
+    {
+      echo "# Team RabbitMQ's repositories (written by warren's install-rabbitmq)"
+      for mirror in ${WARREN_TEAM_RABBITMQ_MIRRORS:?}; do
+        echo "deb [arch=amd64 signed-by=$keyring] $mirror/rabbitmq-erlang/ubuntu/$codename $codename main"
+        echo "deb [arch=amd64 signed-by=$keyring] $mirror/rabbitmq-server/ubuntu/$codename $codename main"
+      done
+    } > /etc/apt/sources.list.d/rabbitmq.list
+    ;;
+  pinned-debs)
+    debs_dir="${WARREN_DEBS_DIR:?WARREN_DEBS_DIR is required for pinned-debs}"
+    (cd "$debs_dir" && sha256sum -c --quiet SHA256SUMS)
+    ;;
+  *)
+    echo "install-rabbitmq: unknown WARREN_PACKAGE_SOURCE '$source_kind'" >&2
+    exit 1
+    ;;
+esac
+
+if [ "$source_kind" = pinned-debs ]; then
+  packages=()
+  for deb in "$WARREN_DEBS_DIR"/*.deb; do packages+=("$(dpkg-deb -f "$deb" Package)"); done
+  apt_get update
+  apt_get install --no-install-recommends "$WARREN_DEBS_DIR"/*.deb
+  # The .deb files are the pin: check that dpkg has exactly them.
+  for deb in "$WARREN_DEBS_DIR"/*.deb; do
+    name="$(dpkg-deb -f "$deb" Package)"
+    want="$(dpkg-deb -f "$deb" Version)"
+    have="$(dpkg-query -W -f '${Version}' "$name")"
+    [ "$have" = "$want" ] || { echo "install-rabbitmq: $name is $have, expected $want from $(basename "$deb")" >&2; exit 1; }
+  done
+else
+  : "${rabbitmq_version:?WARREN_RABBITMQ_APT_VERSION is required}" "${erlang_version:?WARREN_ERLANG_APT_VERSION is required}"
+  # Every erlang-* package at one exact version, whatever pulls it in (priority > 1000 also wins
+  # over a newer version in the release's own archive).
+  cat > /etc/apt/preferences.d/warren-rabbitmq << PREF
+# Written by warren's install-rabbitmq: exact versions of the image.
+Package: erlang*
+Pin: version $erlang_version
+Pin-Priority: 1001
+
+Package: rabbitmq-server
+Pin: version $rabbitmq_version
+Pin-Priority: 1001
+PREF
+  apt_get update
+  apt_get install --no-install-recommends "rabbitmq-server=$rabbitmq_version"
+  have="$(dpkg-query -W -f '${Version}' rabbitmq-server)"
+  [ "$have" = "$rabbitmq_version" ] || { echo "install-rabbitmq: rabbitmq-server is $have, expected $rabbitmq_version" >&2; exit 1; }
+  while read -r name version; do
+    [ "$version" = "$erlang_version" ] || { echo "install-rabbitmq: $name is $version, expected $erlang_version" >&2; exit 1; }
+  done < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' 'erlang*' | awk '$1 == "ii" { print $2, $3 }')
+  packages=(rabbitmq-server)
+fi
+
+mapfile -t erlang_packages < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'erlang*' | awk '$1 == "ii" { print $2 }')
+apt-mark hold "${packages[@]}" "${erlang_packages[@]}" > /dev/null
+
+mkdir -p /etc/warren
+record=/etc/warren/image-packages
+touch "$record"
+for name in "${packages[@]}" "${erlang_packages[@]}"; do
+  line="$name $(dpkg-query -W -f '${Version}' "$name")"
+  grep -vE "^$name " "$record" > "$record.new" || true
+  echo "$line" >> "$record.new"
+  mv "$record.new" "$record"
+done
+sort -o "$record" "$record"
+echo "install-rabbitmq: installed and held rabbitmq-server $(dpkg-query -W -f '${Version}' rabbitmq-server) with ${#erlang_packages[@]} Erlang packages"
