@@ -15,7 +15,13 @@ export interface CloudConfig {
 }
 
 /** The top-level keys warren emits; a test rejects anything else (cloud-init's schema tool allows typos). */
-export const CLOUD_CONFIG_KEYS = ['hostname', 'preserve_hostname', 'manage_etc_hosts', 'write_files', 'runcmd'] as const;
+export const CLOUD_CONFIG_KEYS = [
+  'hostname',
+  'preserve_hostname',
+  'manage_etc_hosts',
+  'write_files',
+  'runcmd',
+] as const;
 
 function scalar(s: string): string {
   return /^[A-Za-z0-9_./:@-]+$/.test(s) && !/^[0-9.]+$/.test(s) ? s : `'${s.replace(/'/g, "''")}'`;

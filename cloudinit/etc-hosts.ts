@@ -15,7 +15,9 @@ export function renderEtcHosts(t: Topology): RenderedFile {
     permissions: '0644',
     content:
       markerComment(t) +
-      ['127.0.0.1       localhost', '::1             localhost ip6-localhost ip6-loopback', '', ...rows].join('\n') +
+      ['127.0.0.1       localhost', '::1             localhost ip6-localhost ip6-loopback', '', ...rows].join(
+        '\n',
+      ) +
       '\n',
   };
 }

@@ -78,7 +78,8 @@ ${servers(PORTS.amqp, o.sendProxy)}`,
 ${servers(PORTS.management, false)}`,
   ];
   if (o.stats) {
-    if (!d.envVarsInQuotes) throw new Error(`HAProxy ${d.version} cannot read the stats password from the environment`);
+    if (!d.envVarsInQuotes)
+      throw new Error(`HAProxy ${d.version} cannot read the stats password from the environment`);
     sections.push(`listen stats
     bind :${PORTS.haproxyStats}
     mode http
@@ -104,7 +105,8 @@ export function renderHaproxyDropin(t: Topology): RenderedFile {
     owner: 'root:root',
     permissions: '0644',
     content:
-      markerComment(t, '#', ['The stats password, written at boot by warren-haproxy-boot; required, so a missing file fails loudly.']) +
-      `[Service]\nEnvironmentFile=${HAPROXY_ENV_FILE}\n`,
+      markerComment(t, '#', [
+        'The stats password, written at boot by warren-haproxy-boot; required, so a missing file fails loudly.',
+      ]) + `[Service]\nEnvironmentFile=${HAPROXY_ENV_FILE}\n`,
   };
 }

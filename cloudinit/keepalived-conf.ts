@@ -26,7 +26,12 @@ export function renderKeepalivedConf(t: Topology, hostName: string): RenderedFil
   const top = Math.max(...fd.haproxy.map((h) => h.priority));
   const prefix = t.network.subnets.find((s) => s.name === me.subnet)?.cidr.split('/')[1] ?? '32';
   const globalDefs = [`    router_id ${me.name}`];
-  if (d.scriptSecurity) globalDefs.push('    script_user root', '    enable_script_security');
+  // Scripts run as root from root-owned /usr/local/sbin. keepalived 1.3+ wants this said explicitly
+  // (else "SECURITY VIOLATION" and a failed config test); 1.2 skips keywords it does not know, so the
+  // lab's keepalived 2.2 can run the 1.2-dialect file as it is.
+  if (!d.scriptSecurity)
+    globalDefs.push('    # Unknown to keepalived 1.2 (skipped there); required by 1.3 and later.');
+  globalDefs.push('    script_user root', '    enable_script_security');
   const content = `${markerComment(t, '#', [`keepalived ${d.version} dialect. VIP ${fd.vip} for the HAProxy pair.`])}
 global_defs {
 ${globalDefs.join('\n')}

@@ -12,7 +12,10 @@ import type { RenderedFile } from './rendered-file';
 export const NLB_STAND_IN_NAME = 'nlb';
 
 export function renderNlbStandInFiles(t: Topology, ip: string): RenderedFile[] {
-  const hosts = [...hostsOf(t).map((h) => `${h.ip.padEnd(15)} ${h.name}`), `${ip.padEnd(15)} ${NLB_STAND_IN_NAME}`];
+  const hosts = [
+    ...hostsOf(t).map((h) => `${h.ip.padEnd(15)} ${h.name}`),
+    `${ip.padEnd(15)} ${NLB_STAND_IN_NAME}`,
+  ];
   return [
     {
       path: '/etc/hosts',
@@ -20,7 +23,12 @@ export function renderNlbStandInFiles(t: Topology, ip: string): RenderedFile[] {
       permissions: '0644',
       content:
         markerComment(t) +
-        ['127.0.0.1       localhost', '::1             localhost ip6-localhost ip6-loopback', '', ...hosts].join('\n') +
+        [
+          '127.0.0.1       localhost',
+          '::1             localhost ip6-localhost ip6-loopback',
+          '',
+          ...hosts,
+        ].join('\n') +
         '\n',
     },
     renderHaproxyCfg(t, {

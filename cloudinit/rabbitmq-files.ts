@@ -12,8 +12,9 @@ export function renderRabbitEnv(t: Topology, hostName: string): RenderedFile {
     owner: 'root:rabbitmq',
     permissions: '0644',
     content:
-      markerComment(t, '#', ['Read by rabbitmq-server and rabbitmqctl (shell syntax, RABBITMQ_ prefix dropped).']) +
-      `NODENAME=${rabbitNodeName(hostName)}\n`,
+      markerComment(t, '#', [
+        'Read by rabbitmq-server and rabbitmqctl (shell syntax, RABBITMQ_ prefix dropped).',
+      ]) + `NODENAME=${rabbitNodeName(hostName)}\n`,
   };
 }
 
@@ -34,7 +35,8 @@ export function renderRabbitLimits(t: Topology): RenderedFile {
     owner: 'root:root',
     permissions: '0644',
     content:
-      markerComment(t, '#', ['Each connection and queue needs file descriptors; the package default is too low.']) +
-      `[Service]\nLimitNOFILE=${t.rabbitmq.fileDescriptors}\n`,
+      markerComment(t, '#', [
+        'Each connection and queue needs file descriptors; the package default is too low.',
+      ]) + `[Service]\nLimitNOFILE=${t.rabbitmq.fileDescriptors}\n`,
   };
 }

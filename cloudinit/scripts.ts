@@ -21,7 +21,11 @@ export function bootScriptFiles(): BootScript[] {
     .sort()
     .map((f) =>
       f.endsWith('.service')
-        ? { source: path.join(SCRIPTS_SOURCE_DIR, f), target: `/etc/systemd/system/${f}`, mode: '0644' as const }
+        ? {
+            source: path.join(SCRIPTS_SOURCE_DIR, f),
+            target: `/etc/systemd/system/${f}`,
+            mode: '0644' as const,
+          }
         : { source: path.join(SCRIPTS_SOURCE_DIR, f), target: `/usr/local/sbin/${f}`, mode: '0755' as const },
     );
 }

@@ -54,7 +54,8 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
       WARREN_FORM_TIMEOUT: '600',
     };
   }
-  if (t.frontDoor.kind !== 'keepalived') throw new Error(`host ${hostName} is a HAProxy host without keepalived`);
+  if (t.frontDoor.kind !== 'keepalived')
+    throw new Error(`host ${hostName} is a HAProxy host without keepalived`);
   const os = OS_PROFILES[t.image.ubuntu];
   const kd = keepalivedDialect(os.keepalived);
   const subnet = t.network.subnets.find((s) => s.name === host.subnet);
@@ -85,7 +86,9 @@ export function renderWarrenEnv(t: Topology, hostName: string): RenderedFile {
     owner: 'root:root',
     permissions: '0644',
     content:
-      markerComment(t, '#', [`Facts for the boot scripts on ${hostName}; no secrets (they come from warren-secret).`]) +
+      markerComment(t, '#', [
+        `Facts for the boot scripts on ${hostName}; no secrets (they come from warren-secret).`,
+      ]) +
       Object.entries(vars)
         .map(([k, v]) => `${k}=${shellQuote(v)}`)
         .join('\n') +
