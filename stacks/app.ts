@@ -3,12 +3,12 @@
  * (what `cdktf synth` runs) and `warren synth` both call `synthesizeApp`, so the two produce the same
  * `cdktf.out/`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdktf';
 import { renderUserData } from '../cloudinit';
-import { listEnvironments, loadEnvironment, PROJECT_ROOT, type Topology } from '../topology';
-import type { BakedAmis } from './machine-image';
+import { readBakeManifest } from '../images/bake-manifest';
+import { listEnvironments, loadEnvironment, type Topology } from '../topology';
 import { renderReviewSummary } from './review-summary';
 import { stateBackendFromEnv, type StateBackendOptions } from './state-backend';
 import { WarrenStack } from './warren-stack';
@@ -45,12 +45,6 @@ export interface SynthResult {
 
 /** User-data as the AWS instances get it. */
 export const awsUserData = (t: Topology, host: string): string => renderUserData(t, host, 'aws');
-
-// TODO(images): use readBakeManifest from images/ once it lands; same file, same shape (contracts.md).
-function readBakeManifest(env: string): BakedAmis | undefined {
-  const file = path.join(PROJECT_ROOT, 'images', 'out', env, 'manifest.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BakedAmis) : undefined;
-}
 
 /** Builds the app and its stacks without writing anything. */
 export function buildApp(options: SynthOptions = {}): { app: App; stacks: WarrenStack[] } {

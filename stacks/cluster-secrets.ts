@@ -5,6 +5,7 @@
  * holds only references and parameter names (the values live in Terraform state, which is why the
  * state is local or in an encrypted bucket).
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Password } from '@cdktf/provider-random/lib/password';
@@ -59,18 +60,20 @@ export class ClusterSecrets extends Construct {
   constructor(scope: Construct, id: string, props: ClusterSecretsProps) {
     super(scope, id);
     if (!/^(\/[a-zA-Z0-9_.-]+)+$/.test(props.prefix)) {
-      throw new Error(
+      throw new ConstructError(
         `ClusterSecrets: prefix '${props.prefix}' is not an SSM path; write it like /warren/dev (leading slash, no trailing slash)`,
       );
     }
     const keys = props.keys ?? SECRET_KEYS;
     for (const key of keys) {
       if (!(SECRET_KEYS as readonly string[]).includes(key)) {
-        throw new Error(`ClusterSecrets: keys has unknown secret '${key}'; use ${SECRET_KEYS.join(', ')}`);
+        throw new ConstructError(
+          `ClusterSecrets: keys has unknown secret '${key}'; use ${SECRET_KEYS.join(', ')}`,
+        );
       }
     }
     if (new Set(keys).size !== keys.length)
-      throw new Error('ClusterSecrets: keys lists a secret twice; list each once');
+      throw new ConstructError('ClusterSecrets: keys lists a secret twice; list each once');
     this.prefix = props.prefix;
     this.keys = keys;
     for (const key of keys) {
@@ -110,7 +113,9 @@ export class ClusterSecrets extends Construct {
   parameter(key: SecretKey): SsmParameter {
     const p = this.parameters.get(key);
     if (!p)
-      throw new Error(`ClusterSecrets: no parameter '${key}'; this construct has ${this.keys.join(', ')}`);
+      throw new ConstructError(
+        `ClusterSecrets: no parameter '${key}'; this construct has ${this.keys.join(', ')}`,
+      );
     return p;
   }
 

@@ -6,6 +6,7 @@
  * `curl` and `node`. The script reads the admin password from SSM itself: the synthesized command and
  * environment hold the parameter name, never the value.
  */
+import { ConstructError } from './construct-error';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Construct } from 'constructs';
@@ -43,7 +44,7 @@ export class HealthGate extends Construct {
     const t = props.topology;
     const timeout = props.timeoutSeconds ?? 900;
     if (!Number.isInteger(timeout) || timeout < 30) {
-      throw new Error(
+      throw new ConstructError(
         `HealthGate: timeoutSeconds ${timeout} is too short; give at least 30 (booting a cluster takes minutes)`,
       );
     }

@@ -16,3 +16,4 @@ export * from './state-backend';
 export * from './terraform-string';
 export * from './warren-instance';
 export * from './warren-stack';
+export * from './construct-error';

@@ -3,6 +3,7 @@
  * environment's SecureStrings (`/warren/<env>/*`) and nothing else; callers add narrow statements
  * (the keepalived pair adds moving its VIP).
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -44,12 +45,12 @@ export class InstanceRole extends Construct {
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id);
     if (!/^[\w+=,.@-]{1,64}$/.test(props.roleName)) {
-      throw new Error(
+      throw new ConstructError(
         `InstanceRole: roleName '${props.roleName}' is not a valid IAM role name; use at most 64 letters, digits and +=,.@_-`,
       );
     }
     if (!/^(\/[a-zA-Z0-9_.-]+)+$/.test(props.ssmPrefix)) {
-      throw new Error(
+      throw new ConstructError(
         `InstanceRole: ssmPrefix '${props.ssmPrefix}' is not an SSM path; write it like /warren/dev`,
       );
     }

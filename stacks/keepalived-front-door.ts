@@ -6,6 +6,7 @@
  * unassigning private IPs on these two interfaces, nothing else. A secondary IP belongs to one
  * subnet, so both hosts must be in the VIP's subnet.
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
@@ -136,7 +137,7 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
 function validateKeepalived(t: Topology, props: KeepalivedFrontDoorProps): ResolvedKeepalivedFrontDoor {
   const fd = t.frontDoor;
   const fail = (message: string, fix: string): never => {
-    throw new Error(`KeepalivedFrontDoor (${t.name}): ${message}; ${fix}`);
+    throw new ConstructError(`KeepalivedFrontDoor (${t.name}): ${message}; ${fix}`);
   };
   if (fd.kind !== 'keepalived') return fail(`frontDoor.kind is '${fd.kind}'`, 'use NlbFrontDoor for it');
   if (fd.haproxy.length !== 2) fail(`frontDoor.haproxy has ${fd.haproxy.length} hosts`, 'give exactly two');

@@ -2,6 +2,7 @@
  * Which AMI a role boots: the id `npm run bake` recorded in the bake manifest for this region, or
  * else the newest of this account's AMIs tagged for this environment, role and versions.
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import type { HostRole, Topology } from '../topology';
@@ -33,7 +34,7 @@ export class MachineImage extends Construct {
     const baked = props.manifest?.amis[props.role]?.[t.region];
     if (baked !== undefined) {
       if (!/^ami-[0-9a-f]{8,17}$/.test(baked)) {
-        throw new Error(
+        throw new ConstructError(
           `MachineImage: the bake manifest of ${t.name} gives '${baked}' for ${props.role} in ${t.region}, which is not an AMI id; run npm run bake again or delete images/out/${t.name}/manifest.json`,
         );
       }

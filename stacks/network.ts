@@ -6,6 +6,7 @@
  * instead of a NAT gateway: no route to the internet exists at all unless something asks for one,
  * and the endpoints cost about what one NAT gateway does.
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
@@ -174,7 +175,7 @@ export class Network extends Construct {
 
 function validateNetworkProps(props: NetworkProps): void {
   const fail = (prop: string, message: string, fix: string): never => {
-    throw new Error(`Network: ${prop} ${message}; ${fix}`);
+    throw new ConstructError(`Network: ${prop} ${message}; ${fix}`);
   };
   if ((props.vpcCidr === undefined) === (props.vpcId === undefined)) {
     fail(

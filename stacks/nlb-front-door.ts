@@ -5,6 +5,7 @@
  * on its health-check connections too (a LOCAL header, which RabbitMQ 3.10 crashes on), so the
  * AMQP group's health check then probes the management port instead of the AMQP port.
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
@@ -62,10 +63,10 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
     const t = props.topology;
     const fd = t.frontDoor;
     const fail = (message: string, fix: string): never => {
-      throw new Error(`NlbFrontDoor (${t.name}): ${message}; ${fix}`);
+      throw new ConstructError(`NlbFrontDoor (${t.name}): ${message}; ${fix}`);
     };
     if (fd.kind !== 'nlb') {
-      throw new Error(
+      throw new ConstructError(
         `NlbFrontDoor (${t.name}): frontDoor.kind is '${fd.kind}'; use KeepalivedFrontDoor for it`,
       );
     }

@@ -3,6 +3,7 @@
  * (security-group-rules.ts). Egress is open: the policy, like the lab's firewall, governs what
  * reaches a host, and a new VPC has no route out unless one is asked for.
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -72,7 +73,7 @@ export class PolicySecurityGroups extends Construct {
   securityGroup(role: PolicyRole): SecurityGroup {
     const sg = this.groups.get(role);
     if (!sg) {
-      throw new Error(
+      throw new ConstructError(
         `PolicySecurityGroups: the network policy has no '${role}' role; roles: ${[...this.groups.keys()].join(', ')}`,
       );
     }

@@ -3,6 +3,7 @@
  * rabbitmq image with its user-data. Fixed IPs and hostnames from the topology keep node names
  * (`rabbit@rabbit-01`) stable across replacement, which cluster formation relies on.
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import type { Topology } from '../topology';
@@ -38,11 +39,11 @@ export class RabbitmqNodes extends Construct {
     super(scope, id);
     const t = props.topology;
     if (t.rabbitmq.nodes.length === 0)
-      throw new Error('RabbitmqNodes: the topology has no rabbitmq.nodes; give at least one');
+      throw new ConstructError('RabbitmqNodes: the topology has no rabbitmq.nodes; give at least one');
     this.nodes = t.rabbitmq.nodes.map((n) => {
       const subnetId = props.subnetIds[n.subnet];
       if (subnetId === undefined) {
-        throw new Error(
+        throw new ConstructError(
           `RabbitmqNodes: node ${n.name} is in subnet '${n.subnet}', which the network does not have; subnets: ${Object.keys(props.subnetIds).join(', ')}`,
         );
       }

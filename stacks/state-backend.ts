@@ -5,6 +5,7 @@
  * `terraform.warren-<env>.tfstate` in the project root for the default `cdktf.out` (git ignores it).
  * Optionally an S3 bucket, encrypted, with a DynamoDB lock table.
  */
+import { ConstructError } from './construct-error';
 import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 
 export type StateBackendOptions =
@@ -41,7 +42,9 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
   if (bucket === undefined || bucket === '') {
     for (const key of [STATE_ENV.region, STATE_ENV.keyPrefix, STATE_ENV.lockTable]) {
       if (env[key])
-        throw new Error(`${key} is set but ${STATE_ENV.bucket} is not; set the bucket too, or unset ${key}`);
+        throw new ConstructError(
+          `${key} is set but ${STATE_ENV.bucket} is not; set the bucket too, or unset ${key}`,
+        );
     }
     return { kind: 'local' };
   }
@@ -67,7 +70,7 @@ export function applyStateBackend(
   if (options.kind === 'local') {
     const dir = options.dir ?? '.';
     if (dir.startsWith('/') || /^[a-zA-Z]:/.test(dir)) {
-      throw new Error(
+      throw new ConstructError(
         `state dir '${dir}' is absolute; give a path relative to the output directory's parent`,
       );
     }
@@ -83,7 +86,7 @@ export function applyStateBackend(
     return `local file ${statePath} (relative to cdktf.out/stacks/${stackName})`;
   }
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket)) {
-    throw new Error(
+    throw new ConstructError(
       `state bucket '${options.bucket}' is not a valid S3 bucket name; check ${STATE_ENV.bucket}`,
     );
   }

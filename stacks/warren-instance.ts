@@ -3,6 +3,7 @@
  * encrypted root volume, the given user-data (replacing the instance when it changes, so an
  * instance always runs the user-data in the stack), and no public IP unless asked.
  */
+import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import type { ITerraformDependable } from 'cdktf';
@@ -56,22 +57,22 @@ export class WarrenInstance extends Construct {
     super(scope, id);
     const bytes = Buffer.byteLength(props.userData, 'utf8');
     if (bytes > USER_DATA_LIMIT_BYTES) {
-      throw new Error(
+      throw new ConstructError(
         `WarrenInstance ${props.hostName}: userData is ${bytes} bytes, above EC2's limit of ${USER_DATA_LIMIT_BYTES}; move logic into the image's boot scripts`,
       );
     }
     if (!props.userData.startsWith('#cloud-config')) {
-      throw new Error(
+      throw new ConstructError(
         `WarrenInstance ${props.hostName}: userData does not start with #cloud-config; give the output of renderUserData`,
       );
     }
     if (!Number.isInteger(props.volumeGiB) || props.volumeGiB < 8) {
-      throw new Error(
+      throw new ConstructError(
         `WarrenInstance ${props.hostName}: volumeGiB ${props.volumeGiB} is too small; give a whole number of at least 8`,
       );
     }
     if ('networkInterfaceId' in props.placement && props.publicIp) {
-      throw new Error(
+      throw new ConstructError(
         `WarrenInstance ${props.hostName}: publicIp needs subnet placement; attach an Elastic IP to the network interface instead`,
       );
     }

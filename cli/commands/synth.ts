@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { writeImageTemplates } from '../../images/write-image-templates';
+import { ConstructError, synthesizeApp } from '../../stacks';
+import { listEnvironments, loadEnvironment } from '../../topology';
+import { parseFlags, UserError, type Command } from '../command';
+
+export const synthCommand: Command = {
+  name: 'synth',
+  summary: 'write Packer templates and the CDKTF stacks (cdktf.out/)',
+  help: `Usage: warren synth [--env NAME]... [--out DIR] [--health-gate]
+
+Writes, for every environment (or the ones given):
+  images/out/<env>/<role>/        Packer templates and provisioning scripts
+  <out>/stacks/warren-<env>/      the Terraform JSON of stack warren-<env> (same as npx cdktf synth)
+  <out>/review/<env>.md           review summary: hosts, IPs, ports, security-group rules, diagram
+Works offline; nothing is deployed. Then: npx cdktf diff warren-<env>, npx cdktf deploy warren-<env>.
+
+State is local (terraform.warren-<env>.tfstate next to <out>) unless WARREN_STATE_BUCKET is set
+(see docs/stacks.md).
+
+Options:
+  -e, --env NAME         an environment in environments/ (repeatable; default: all)
+  -o, --out DIR          output directory (default: cdktf.out)
+      --health-gate      add the health gate: deploy waits until the cluster answers through the
+                         front door (the deploying machine must reach it); same as WARREN_HEALTH_GATE=1
+  -h, --help             this text`,
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      env: { type: 'string', short: 'e', multiple: true },
+      out: { type: 'string', short: 'o' },
+      'health-gate': { type: 'boolean' },
+    });
+    const names = values.env ?? listEnvironments();
+    // Load (and validate) every environment before writing anything.
+    const topologies = names.map((name) => loadEnvironment(name).topology);
+    for (const t of topologies) {
+      const written = writeImageTemplates(t);
+      console.log(`images/out/${t.name}/: ${written.length} files`);
+    }
+    let result;
+    try {
+      result = synthesizeApp({
+        environments: names,
+        ...(values.out !== undefined ? { outdir: values.out } : {}),
+        ...(values['health-gate'] ? { healthGate: true } : {}),
+      });
+    } catch (e) {
+      if (e instanceof ConstructError) throw new UserError(e.message);
+      throw e;
+    }
+    const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+    for (const stack of result.stacks) {
+      console.log(
+        `${rel(path.join(result.outdir, 'stacks', stack.node.id))}/cdk.tf.json: stack ${stack.node.id}`,
+      );
+    }
+    for (const review of result.reviews) console.log(`${rel(review)}: review summary`);
+    return 0;
+  },
+};

@@ -1,0 +1,7 @@
+/**
+ * A construct refused its props: the message names the construct, the prop and the fix. `warren
+ * synth` reports it as a user error (exit 1) rather than an internal one.
+ */
+export class ConstructError extends Error {
+  override readonly name = 'ConstructError';
+}
