@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { bake, BakePreflightError, IMAGE_ROLES, isImageRole } from '../../images';
+import { parseFlags, UserError, type Command } from '../command';
+import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../select-environment';
+
+export const bakeCommand: Command = {
+  name: 'bake',
+  summary: 'build the AMIs with Packer',
+  help: `Usage: warren bake [--env NAME | --topology FILE] [--role ROLE]
+
+Writes the Packer templates (images/out/<env>/<role>/), then for each role runs packer init and
+packer build there, streaming Packer's output, and records the AMI ids per role and region in
+images/out/<env>/manifest.json, which the stacks read.
+
+Before doing anything it checks for Packer ≥ 1.7 (WARREN_PACKER or packer on PATH) and AWS
+credentials (AWS_* variables, AWS_PROFILE, ~/.aws/credentials or ~/.aws/config), and refuses with
+what is missing and how to get it. Building costs money: one instance per role while it runs.
+Packer variables (region, instance_type, subnet_id) can be set with PKR_VAR_<name>.
+
+Options:
+${ENV_HELP}
+  -r, --role ROLE        only this role (${IMAGE_ROLES.join(' or ')}; default: every role the environment launches)
+  -h, --help             this text`,
+  async run(argv) {
+    const { values } = parseFlags(argv, { ...ENV_FLAGS, role: { type: 'string', short: 'r' } });
+    const role = values.role;
+    if (role !== undefined && !isImageRole(role)) {
+      throw new UserError(`--role must be ${IMAGE_ROLES.join(' or ')}, not '${role}'`);
+    }
+    const loaded = selectEnvironment(values);
+    try {
+      const result = await bake(loaded, role ? { role } : {});
+      console.log(`${path.relative(process.cwd(), result.manifestPath)}: ${JSON.stringify(result.manifest.amis)}`);
+      return 0;
+    } catch (e) {
+      if (e instanceof BakePreflightError) throw new UserError(e.message);
+      if (e instanceof Error && /^(packer|environment) /.test(e.message)) throw new UserError(e.message);
+      throw e;
+    }
+  },
+};

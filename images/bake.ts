@@ -1,0 +1,115 @@
+/**
+ * `warren bake`: preflight, write the templates, `packer init` + `packer build` per role with
+ * Packer's output streamed line by line, then record the AMI ids in the bake manifest. The I/O
+ * edge of images/; everything it decides comes from the pure modules next to it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { LoadedEnvironment } from '../topology';
+import {
+  amisFromPackerManifest,
+  readBakeManifest,
+  withRoleAmis,
+  writeBakeManifest,
+  type BakeManifest,
+} from './bake-manifest';
+import {
+  BakePreflightError,
+  gatherPreflightFacts,
+  preflightProblems,
+  type PreflightFacts,
+} from './bake-preflight';
+import { imageRolesOf, type ImageRole } from './image-role';
+import { PACKER_MANIFEST_FILE } from './image-template';
+import { imageOutDir, writeImageTemplates } from './write-image-templates';
+
+export interface BakeOptions {
+  /** Only this role. @default every role the environment launches */
+  readonly role?: ImageRole;
+  /** Each line of progress (Packer's output, prefixed with the role). @default console.log */
+  readonly onProgress?: (line: string) => void;
+  /** Facts for the preflight. @default gathered from this machine */
+  readonly facts?: PreflightFacts;
+  /** @default images/out/<env> */
+  readonly outDir?: string;
+}
+
+export interface BakeResult {
+  readonly manifest: BakeManifest;
+  readonly manifestPath: string;
+}
+
+/** Runs a command, streaming stdout and stderr lines as they come; resolves with the exit code. */
+export function runStreaming(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  onLine: (line: string) => void,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PACKER_NO_COLOR: '1' },
+    });
+    const streams = [child.stdout, child.stderr].map((s) => createInterface({ input: s }));
+    for (const lines of streams) lines.on('line', onLine);
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): Promise<BakeResult> {
+  const t = loaded.topology;
+  const facts = opts.facts ?? gatherPreflightFacts();
+  const problems = preflightProblems(facts);
+  if (problems.length > 0) throw new BakePreflightError(problems);
+
+  const roles = imageRolesOf(t);
+  if (opts.role && !roles.includes(opts.role)) {
+    throw new Error(
+      `environment ${t.name} has no ${opts.role} hosts (front door: ${t.frontDoor.kind}); roles: ${roles.join(', ')}`,
+    );
+  }
+  const say = opts.onProgress ?? ((line: string) => console.log(line));
+  const outDir = opts.outDir ?? imageOutDir(t.name);
+  writeImageTemplates(t, { environmentFile: loaded.file, outDir });
+  say(`bake ${t.name}: templates written to ${path.relative(process.cwd(), outDir) || outDir}`);
+
+  let manifest = readBakeManifest(t.name, outDir);
+  let manifestPath = '';
+  for (const role of opts.role ? [opts.role] : roles) {
+    const dir = path.join(outDir, role);
+    const packerManifest = path.join(dir, PACKER_MANIFEST_FILE);
+    rmSync(packerManifest, { force: true });
+    const prefix = (line: string) => say(`[${role}] ${line}`);
+    for (const args of [
+      ['init', '.'],
+      ['build', '-color=false', '.'],
+    ]) {
+      say(`[${role}] ${facts.packerCommand} ${args.join(' ')}`);
+      const code = await runStreaming(facts.packerCommand, args, dir, prefix);
+      if (code !== 0) {
+        throw new Error(
+          `packer ${args[0]} of the ${role} image failed (exit ${code}); its output is above. Templates: ${dir}`,
+        );
+      }
+    }
+    if (!existsSync(packerManifest))
+      throw new Error(`packer build of ${role} wrote no ${PACKER_MANIFEST_FILE} in ${dir}`);
+    const amis = amisFromPackerManifest(JSON.parse(readFileSync(packerManifest, 'utf8')));
+    if (Object.keys(amis).length === 0)
+      throw new Error(`${packerManifest} names no AMI; see Packer's output above`);
+    manifest = withRoleAmis(manifest, t.name, role, amis);
+    manifestPath = writeBakeManifest(manifest, outDir);
+    say(
+      `[${role}] AMIs: ${Object.entries(amis)
+        .map(([region, ami]) => `${region} ${ami}`)
+        .join(', ')}`,
+    );
+  }
+  if (!manifest) throw new Error('nothing was baked');
+  return { manifest, manifestPath };
+}
