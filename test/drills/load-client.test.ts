@@ -89,8 +89,10 @@ describe('load client on a real broker', () => {
     const run = startLoad(opts);
     await until(() => run.counts().confirmed >= 100);
     await withChannel(async (ch) => {
-      for (let id = 0; id < 10; id++) ch.sendToQueue(opts.queue, Buffer.from('again'), { messageId: `duptest-${id}` });
-      for (let id = 0; id < 3; id++) ch.sendToQueue(opts.queue, Buffer.from('thrice'), { messageId: `duptest-${id}` });
+      for (let id = 0; id < 10; id++)
+        ch.sendToQueue(opts.queue, Buffer.from('again'), { messageId: `duptest-${id}` });
+      for (let id = 0; id < 3; id++)
+        ch.sendToQueue(opts.queue, Buffer.from('thrice'), { messageId: `duptest-${id}` });
       await ch.waitForConfirms();
     });
     const r = await run.result;

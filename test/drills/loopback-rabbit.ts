@@ -51,7 +51,9 @@ async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs: nu
 
 export async function startLoopbackRabbit(): Promise<LoopbackRabbit> {
   if (await portOpen(LOOPBACK_AMQP_PORT)) {
-    throw new Error(`port ${LOOPBACK_AMQP_PORT} is already in use on 127.0.0.1: a stale test broker? stop it first`);
+    throw new Error(
+      `port ${LOOPBACK_AMQP_PORT} is already in use on 127.0.0.1: a stale test broker? stop it first`,
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'warren-drills-rabbit-'));
   writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
@@ -72,7 +74,8 @@ export async function startLoopbackRabbit(): Promise<LoopbackRabbit> {
   let server: ChildProcess | undefined;
   const username = 'warren-drills';
   const password = randomBytes(12).toString('hex');
-  const ctl = (...args: string[]) => execFileP(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', NODE, ...args], { env });
+  const ctl = (...args: string[]) =>
+    execFileP(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', NODE, ...args], { env });
 
   const beamPid = (): number | undefined => {
     try {

@@ -1,0 +1,200 @@
+/**
+ * What the cluster looks like from inside its hosts, asked of RabbitMQ itself (`rabbitmqctl` in the
+ * container) and of the network namespaces (`ip -n`), plus the bounded wait for "healthy again" every
+ * drill ends with. Parsing is split out as pure functions so it is unit-tested on real output samples.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { execInHost, labStatus, type LabStatus } from '../index';
+import { loadEnvironment, type Topology } from '../../topology';
+
+const execFileP = promisify(execFile);
+
+/** `['rabbit@rabbit-01', 'rabbit@rabbit-02']` out of an Erlang list of atoms as `rabbitmqctl eval` prints it. */
+export function parseAtomList(text: string): string[] {
+  const inner = text.trim().replace(/^\[/, '').replace(/\]$/, '');
+  return [...inner.matchAll(/'([^']+)'|([A-Za-z0-9_@.-]+)/g)].map((m) => m[1] ?? m[2] ?? '').filter(Boolean);
+}
+
+export interface QueueLocation {
+  readonly name: string;
+  /** Node of the master (classic) or leader (quorum). */
+  readonly master: string;
+  readonly mirrors: string[];
+  readonly synchronisedMirrors: string[];
+}
+
+/** Node names in a pid list as `rabbitmqctl list_queues` prints them: `<rabbit@rabbit-02.1.726.0>`. */
+export function nodesInPids(field: string): string[] {
+  return [...field.matchAll(/<([^<>.\s]+@[^<>.\s]+)\./g)].map((m) => m[1]!);
+}
+
+/** Parses `rabbitmqctl -q list_queues name pid slave_pids synchronised_slave_pids` (tab separated). */
+export function parseQueueLocations(text: string): QueueLocation[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('name\t'))
+    .map((l) => {
+      const [name = '', pid = '', slaves = '', synced = ''] = l.split('\t');
+      return {
+        name,
+        master: nodesInPids(pid)[0] ?? '',
+        mirrors: nodesInPids(slaves),
+        synchronisedMirrors: nodesInPids(synced),
+      };
+    });
+}
+
+/** The lab host of a node name: `rabbit@rabbit-02` → `rabbit-02`. */
+export const hostOfNode = (node: string): string => node.replace(/^[^@]*@/, '');
+
+export function rabbitHosts(status: LabStatus): string[] {
+  return status.hosts.filter((h) => h.role === 'rabbitmq').map((h) => h.name);
+}
+
+export function haproxyHosts(status: LabStatus): string[] {
+  return status.hosts.filter((h) => h.role === 'haproxy').map((h) => h.name);
+}
+
+export function requireLab(env: string): LabStatus {
+  const s = labStatus(env);
+  if (!s) throw new Error(`there is no ${env} lab running; start it with: npm run lab -- up --env ${env}`);
+  return s;
+}
+
+async function ctl(env: string, host: string, args: string[], timeoutMs = 30_000): Promise<string> {
+  const r = await execInHost(env, host, ['rabbitmqctl', '-q', ...args], { timeoutMs });
+  if (r.code !== 0)
+    throw new Error(`${host}: rabbitmqctl ${args[0]} failed (${r.code}): ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout;
+}
+
+export async function runningNodes(env: string, host: string): Promise<string[]> {
+  return parseAtomList(await ctl(env, host, ['eval', 'rabbit_mnesia:cluster_nodes(running).']));
+}
+
+export async function clusterNodes(env: string, host: string): Promise<string[]> {
+  return parseAtomList(await ctl(env, host, ['eval', 'rabbit_mnesia:cluster_nodes(all).']));
+}
+
+export async function partitions(env: string, host: string): Promise<string[]> {
+  return parseAtomList(await ctl(env, host, ['eval', 'rabbit_node_monitor:partitions().']));
+}
+
+/** Whether the RabbitMQ application runs on that node (false while pause_minority has paused it). */
+export async function rabbitRunning(env: string, host: string): Promise<boolean> {
+  try {
+    return (await ctl(env, host, ['eval', 'rabbit:is_running().'], 15_000)).trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/** The OS pid of the RabbitMQ VM, to tell "untouched" from "restarted". */
+export async function rabbitOsPid(env: string, host: string): Promise<string> {
+  return (await ctl(env, host, ['eval', 'os:getpid().'])).trim().replace(/"/g, '');
+}
+
+export async function queueLocation(
+  env: string,
+  host: string,
+  queue: string,
+): Promise<QueueLocation | undefined> {
+  const text = await ctl(env, host, ['list_queues', 'name', 'pid', 'slave_pids', 'synchronised_slave_pids']);
+  return parseQueueLocations(text).find((q) => q.name === queue);
+}
+
+export async function policies(env: string, host: string): Promise<string> {
+  return ctl(env, host, ['list_policies']);
+}
+
+/** Which HAProxy host holds the VIP now (asked of each host's namespace), if any. */
+export async function vipHolder(status: LabStatus, vip: string): Promise<string | undefined> {
+  for (const h of status.hosts.filter((x) => x.role === 'haproxy')) {
+    const r = await execFileP('ip', ['-n', h.netns, '-o', '-4', 'addr', 'show']).catch(() => ({
+      stdout: '',
+    }));
+    if (r.stdout.split(/\s+/).some((w) => w.split('/')[0] === vip)) return h.name;
+  }
+  return undefined;
+}
+
+export interface Health {
+  readonly healthy: boolean;
+  /** What is wrong, one line (or 'healthy'). */
+  readonly summary: string;
+}
+
+/**
+ * Healthy = every RabbitMQ host's container runs, one node sees all nodes running and no partition,
+ * the replication policy is in place (ha-all environments), and (keepalived) a HAProxy holds the VIP.
+ */
+export async function checkHealth(env: string, t: Topology = loadEnvironment(env).topology): Promise<Health> {
+  const status = requireLab(env);
+  const notRunning = status.hosts.filter((h) => h.role !== 'client' && h.state !== 'running');
+  if (notRunning.length > 0) {
+    return {
+      healthy: false,
+      summary: `not running: ${notRunning.map((h) => `${h.name} (${h.state})`).join(', ')}`,
+    };
+  }
+  const want = t.rabbitmq.nodes.map((n) => n.name).sort();
+  for (const host of rabbitHosts(status)) {
+    try {
+      const running = (await runningNodes(env, host)).map(hostOfNode).sort();
+      if (running.join() !== want.join())
+        return { healthy: false, summary: `${host} sees running: ${running.join(', ')}` };
+      const parts = await partitions(env, host);
+      if (parts.length > 0)
+        return { healthy: false, summary: `${host} reports partitions with ${parts.join(', ')}` };
+      if (t.rabbitmq.replication === 'ha-all' && !/ha-mode/.test(await policies(env, host))) {
+        return { healthy: false, summary: 'the ha-all policy is not applied' };
+      }
+      if (t.frontDoor.kind === 'keepalived' && !(await vipHolder(status, t.frontDoor.vip))) {
+        return { healthy: false, summary: `no HAProxy host holds the VIP ${t.frontDoor.vip}` };
+      }
+      return { healthy: true, summary: 'healthy' };
+    } catch (e) {
+      // this node can't answer (booting, paused): ask the next
+      if (host === rabbitHosts(status).at(-1)) return { healthy: false, summary: (e as Error).message };
+    }
+  }
+  return { healthy: false, summary: 'no node answered' };
+}
+
+/** Waits (bounded, with progress) until `checkHealth` says healthy. */
+export async function waitHealthy(
+  env: string,
+  timeoutMs: number,
+  log: (line: string) => void = () => {},
+): Promise<number> {
+  const start = Date.now();
+  let last = '';
+  for (;;) {
+    const h = await checkHealth(env);
+    if (h.healthy) return Date.now() - start;
+    if (h.summary !== last) log((last = `waiting for a healthy ${env} cluster: ${h.summary}`));
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(
+        `the ${env} cluster was not healthy within ${Math.round(timeoutMs / 1000)} s: ${h.summary}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/** Polls `cond` every `everyMs` until it returns true (bounded). */
+export async function until(
+  what: string,
+  cond: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 500,
+): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await cond().catch(() => false)) return Date.now() - start;
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

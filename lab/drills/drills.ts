@@ -1,0 +1,303 @@
+/**
+ * The failure drills. Each one breaks the lab the way production breaks, then does what an operator (or
+ * the automation) does next, and checks what the cluster must do on its own. The runner around them
+ * (drill-runner.ts) keeps traffic flowing through the front door and counts every message.
+ */
+import { healHost, killHost, labStatus, partitionHost, replaceHost, startHost } from '../index';
+import type { Drill, DrillContext } from './drill-runner';
+import {
+  clusterNodes,
+  haproxyHosts,
+  hostOfNode,
+  partitions,
+  queueLocation,
+  rabbitHosts,
+  rabbitOsPid,
+  rabbitRunning,
+  runningNodes,
+  until,
+  vipHolder,
+  waitHealthy,
+} from './cluster-view';
+import { amqpServerStatus } from './haproxy-stats';
+import {
+  dropPackets,
+  hostState,
+  killServiceForGood,
+  rerunUserData,
+  reviveService,
+  shutdownHost,
+  stopDroppingPackets,
+} from './host-actions';
+
+const sorted = (a: string[]) => [...a].sort();
+
+/** Some running RabbitMQ host other than `except`, to ask questions of. */
+function witness(ctx: DrillContext, except: string[] = []): string {
+  const h = rabbitHosts(labStatus(ctx.env)!).find(
+    (x) => !except.includes(x) && hostState(ctx.env, x) === 'running',
+  );
+  if (!h) throw new Error('no running RabbitMQ host left to ask');
+  return h;
+}
+
+async function masterOf(ctx: DrillContext, except: string[] = []): Promise<string> {
+  const q = await queueLocation(ctx.env, witness(ctx, except), ctx.queue);
+  if (!q || !q.master) throw new Error(`queue ${ctx.queue} not found`);
+  return hostOfNode(q.master);
+}
+
+async function waitMirrorsSynced(ctx: DrillContext, timeoutMs: number): Promise<void> {
+  if (ctx.topology.rabbitmq.replication !== 'ha-all') return;
+  const want = ctx.topology.rabbitmq.nodes.length - 1;
+  const ms = await until(
+    `every mirror of ${ctx.queue} synchronised`,
+    async () =>
+      ((await queueLocation(ctx.env, witness(ctx), ctx.queue))?.synchronisedMirrors.length ?? 0) >= want,
+    timeoutMs,
+    1_000,
+  );
+  ctx.note('mirrorsSyncedSeconds', ms / 1000);
+}
+
+export const killQueueMaster: Drill = {
+  name: 'kill-queue-master',
+  summary: "kill -9 the node holding the queue's master, then boot it again",
+  async run(ctx) {
+    const victim = await masterOf(ctx);
+    ctx.note('killed', victim);
+    ctx.log(`killing ${victim} (holds the master of ${ctx.queue})`);
+    await killHost(ctx.env, victim);
+    await ctx.trafficFlows(200, 120_000);
+    const promoted = await masterOf(ctx, [victim]);
+    if (promoted === victim) throw new Error(`the master of ${ctx.queue} is still on the dead ${victim}`);
+    ctx.note('newMaster', promoted);
+    ctx.log(`master moved to ${promoted}; booting ${victim} again`);
+    await startHost(ctx.env, victim);
+    await waitHealthy(ctx.env, 300_000, ctx.log);
+    await waitMirrorsSynced(ctx, 120_000);
+  },
+};
+
+export const keepalivedMasterFailover: Drill = {
+  name: 'keepalived-master-failover',
+  summary: 'kill HAProxy on the keepalived master, then the whole master host; the VIP moves each time',
+  async run(ctx) {
+    if (ctx.topology.frontDoor.kind !== 'keepalived')
+      throw new Error('this drill needs a keepalived front door');
+    const vip = ctx.topology.frontDoor.vip;
+    const master = await vipHolder(ctx.status, vip);
+    if (!master) throw new Error(`no host holds the VIP ${vip}`);
+    const backup = haproxyHosts(ctx.status).find((h) => h !== master)!;
+    ctx.note('master', master);
+
+    ctx.log(`killing HAProxy on ${master} (kept dead)`);
+    let t0 = Date.now();
+    await killServiceForGood(ctx.env, master, 'haproxy');
+    await until(
+      `the VIP to move to ${backup}`,
+      async () => (await vipHolder(ctx.status, vip)) === backup,
+      60_000,
+      100,
+    );
+    ctx.note('vipMovedAfterHaproxyKillSeconds', (Date.now() - t0) / 1000);
+    await ctx.trafficFlows(200, 120_000);
+    ctx.log(`starting HAProxy on ${master} again`);
+    await reviveService(ctx.env, master, 'haproxy');
+    await until(
+      `the VIP back on ${master}`,
+      async () => (await vipHolder(ctx.status, vip)) === master,
+      60_000,
+      200,
+    );
+    await ctx.trafficFlows(200, 120_000);
+
+    ctx.log(`killing the whole host ${master}`);
+    t0 = Date.now();
+    await killHost(ctx.env, master);
+    await until(
+      `the VIP to move to ${backup}`,
+      async () => (await vipHolder(ctx.status, vip)) === backup,
+      60_000,
+      100,
+    );
+    ctx.note('vipMovedAfterHostKillSeconds', (Date.now() - t0) / 1000);
+    await ctx.trafficFlows(200, 120_000);
+    ctx.log(`booting ${master} again`);
+    await startHost(ctx.env, master);
+    await until(
+      `the VIP back on ${master}`,
+      async () => (await vipHolder(ctx.status, vip)) === master,
+      120_000,
+      200,
+    );
+  },
+};
+
+export const partitionOneNode: Drill = {
+  name: 'partition-one-node',
+  summary: 'cut one node off the network; pause_minority pauses it; heal it',
+  async run(ctx) {
+    const master = await masterOf(ctx);
+    // Cut off a node that doesn't hold the master: the master's case is the kill drill's.
+    const victim = rabbitHosts(ctx.status).find((h) => h !== master)!;
+    ctx.note('partitioned', victim);
+    await partitionHost(ctx.env, victim);
+    try {
+      if (ctx.topology.rabbitmq.partitionHandling === 'pause_minority') {
+        const ms = await until(
+          `${victim} to pause (pause_minority)`,
+          async () => !(await rabbitRunning(ctx.env, victim)),
+          180_000,
+          1_000,
+        );
+        ctx.note('pausedAfterSeconds', ms / 1000);
+      }
+      for (const hp of haproxyHosts(ctx.status)) {
+        const netns = ctx.status.hosts.find((h) => h.name === hp)!.netns;
+        await until(
+          `${hp} to take ${victim} out of the AMQP backend`,
+          async () => /DOWN/.test((await amqpServerStatus(netns, victim)) ?? ''),
+          60_000,
+          200,
+        );
+      }
+      await ctx.trafficFlows(200, 120_000);
+    } finally {
+      await healHost(ctx.env, victim);
+    }
+    ctx.log(`healed ${victim}; waiting for it to run again by itself`);
+    const ms = await until(`${victim} running again`, () => rabbitRunning(ctx.env, victim), 300_000, 1_000);
+    ctx.note('runningAfterHealSeconds', ms / 1000);
+    await waitHealthy(ctx.env, 300_000, ctx.log);
+    const parts = await partitions(ctx.env, witness(ctx));
+    if (parts.length > 0) throw new Error(`partitions still reported after heal: ${parts.join(', ')}`);
+  },
+};
+
+export const replaceNode: Drill = {
+  name: 'replace-node',
+  summary: 'replace a node by a blank instance with the same user-data; it rejoins and its mirrors sync',
+  async run(ctx) {
+    const master = await masterOf(ctx);
+    const victim = rabbitHosts(ctx.status).find((h) => h !== master)!;
+    ctx.note('replaced', victim);
+    const before = sorted(await clusterNodes(ctx.env, witness(ctx, [victim])));
+    await replaceHost(ctx.env, victim);
+    await waitHealthy(ctx.env, 300_000, ctx.log);
+    const after = sorted(await clusterNodes(ctx.env, victim));
+    if (after.join() !== before.join())
+      throw new Error(`cluster members changed: ${before.join(', ')} → ${after.join(', ')}`);
+    await waitMirrorsSynced(ctx, 180_000);
+  },
+};
+
+export const rebootNode: Drill = {
+  name: 'reboot-node',
+  summary: 'shut a healthy node down and boot it again on the same disk',
+  async run(ctx) {
+    const victim = rabbitHosts(ctx.status).at(-1)!;
+    ctx.note('rebooted', victim);
+    const before = sorted(await clusterNodes(ctx.env, victim));
+    await shutdownHost(ctx.env, victim);
+    await ctx.trafficFlows(200, 120_000);
+    await startHost(ctx.env, victim);
+    await waitHealthy(ctx.env, 300_000, ctx.log);
+    const after = sorted(await clusterNodes(ctx.env, victim));
+    if (after.join() !== before.join())
+      throw new Error(`cluster members changed: ${before.join(', ')} → ${after.join(', ')}`);
+    await waitMirrorsSynced(ctx, 180_000);
+  },
+};
+
+export const rerunUserDataDrill: Drill = {
+  name: 'rerun-user-data',
+  summary: "run a healthy node's user-data again: nothing changes",
+  async run(ctx) {
+    const victim = rabbitHosts(ctx.status).at(-1)!;
+    ctx.note('host', victim);
+    const members = sorted(await clusterNodes(ctx.env, victim));
+    const pid = await rabbitOsPid(ctx.env, victim);
+    await rerunUserData(ctx.env, victim);
+    const membersAfter = sorted(await clusterNodes(ctx.env, victim));
+    if (membersAfter.join() !== members.join()) {
+      throw new Error(
+        `re-running the user-data changed the cluster: ${members.join(', ')} → ${membersAfter.join(', ')}`,
+      );
+    }
+    const pidAfter = await rabbitOsPid(ctx.env, victim);
+    if (pidAfter !== pid)
+      throw new Error(`re-running the user-data restarted RabbitMQ on ${victim} (pid ${pid} → ${pidAfter})`);
+    const running = sorted(await runningNodes(ctx.env, victim));
+    if (running.join() !== members.join())
+      throw new Error(`not every node runs after the re-run: ${running.join(', ')}`);
+  },
+};
+
+export const flakyNetwork: Drill = {
+  name: 'flaky-network',
+  summary: "one node's links drop 5% of packets for a minute",
+  async run(ctx) {
+    const victim = rabbitHosts(ctx.status).at(-1)!;
+    const netns = ctx.status.hosts.find((h) => h.name === victim)!.netns;
+    ctx.note('host', victim);
+    await dropPackets(netns, 0.05);
+    try {
+      // Traffic must keep flowing through the whole minute, not merely resume afterwards.
+      const end = Date.now() + 60_000;
+      let windows = 0;
+      while (Date.now() < end) {
+        await ctx.trafficFlows(100, 30_000);
+        windows++;
+        await new Promise((r) => setTimeout(r, Math.min(5_000, Math.max(0, end - Date.now()))));
+      }
+      ctx.note('flowingChecks', windows);
+    } finally {
+      await stopDroppingPackets(netns);
+    }
+    await waitHealthy(ctx.env, 180_000, ctx.log);
+    const members = sorted(await clusterNodes(ctx.env, victim));
+    if (members.length !== ctx.topology.rabbitmq.nodes.length)
+      throw new Error(`a node was expelled: ${members.join(', ')}`);
+  },
+};
+
+export const fullStopRestart: Drill = {
+  name: 'full-stop-restart',
+  summary: 'stop every node, then start them in a different order',
+  async run(ctx) {
+    const hosts = rabbitHosts(ctx.status);
+    ctx.log(`stopping ${hosts.join(', ')} in this order`);
+    for (const h of hosts) await shutdownHost(ctx.env, h);
+    const lastDown = hosts.at(-1)!;
+    // Started in the order they stopped, so the first to boot is NOT the last that stopped: RabbitMQ
+    // makes it wait for the last node down (whose tables are newest). Boots overlap, as they would when
+    // an operator starts the fleet, within RabbitMQ's wait window (10 tries x 30 s).
+    const order = [...hosts];
+    ctx.note('stopOrder', hosts);
+    ctx.note('startOrder', order);
+    ctx.note('lastDown', lastDown);
+    await Promise.all(
+      order.map(async (h, i) => {
+        await new Promise((r) => setTimeout(r, i * 3_000));
+        await startHost(ctx.env, h);
+      }),
+    );
+    await waitHealthy(ctx.env, 600_000, ctx.log);
+  },
+};
+
+export const ALL_DRILLS: readonly Drill[] = [
+  killQueueMaster,
+  keepalivedMasterFailover,
+  partitionOneNode,
+  replaceNode,
+  rebootNode,
+  rerunUserDataDrill,
+  flakyNetwork,
+  fullStopRestart,
+];
+
+export function drillsFor(frontDoor: 'keepalived' | 'nlb'): Drill[] {
+  return ALL_DRILLS.filter((d) => frontDoor === 'keepalived' || d !== keepalivedMasterFailover);
+}
