@@ -1,0 +1,111 @@
+// Shared by the stacks tests: cdktf's jest matchers under vitest, stacks built in temp dirs that are
+// removed afterwards, and readers for the synthesized JSON.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Testing } from 'cdktf';
+import { afterAll, expect } from 'vitest';
+import { awsUserData, WarrenStack, type WarrenStackProps } from '../../stacks';
+import { validateTopology, type EnvironmentInput, type Topology } from '../../topology';
+
+// cdktf's matchers call the global `expect` (jest's asymmetric matchers); vitest's has the same API.
+(globalThis as { expect?: unknown }).expect = expect;
+Testing.setupJest();
+
+declare module 'vitest' {
+  interface Matchers<T> {
+    toHaveResource(resource: { tfResourceType: string }): T;
+    toHaveResourceWithProperties(
+      resource: { tfResourceType: string },
+      properties: Record<string, unknown>,
+    ): T;
+    toHaveDataSourceWithProperties(
+      resource: { tfResourceType: string },
+      properties: Record<string, unknown>,
+    ): T;
+    toHaveProviderWithProperties(
+      resource: { tfResourceType: string },
+      properties: Record<string, unknown>,
+    ): T;
+  }
+}
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp dir removed after this test file. */
+export function tempDir(prefix = 'warren-stacks-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Remove a dir made by cdktf's Testing (fullSynth leaves its temp dirs behind). */
+export function removeLater(dir: string): void {
+  tempDirs.push(dir);
+}
+
+/**
+ * A shipped environment's input and topology. Loaded through vitest's import rather than
+ * loadEnvironment's require, which cannot load TypeScript inside vitest.
+ */
+export async function envInput(name: string): Promise<EnvironmentInput> {
+  const mod = (await import(`../../environments/${name}.ts`)) as { default: EnvironmentInput };
+  return structuredClone(mod.default);
+}
+
+export async function envTopology(name: string): Promise<Topology> {
+  return validateTopology(await envInput(name), `environments/${name}.ts`);
+}
+
+export async function variant(name: string, change: (input: EnvironmentInput) => void): Promise<Topology> {
+  const input = await envInput(name);
+  change(input);
+  return validateTopology(input, `variant of environments/${name}.ts`);
+}
+
+/** A stack in a Testing app whose outdir is a temp dir of ours. */
+export function buildStack(topology: Topology, props: Partial<WarrenStackProps> = {}): WarrenStack {
+  const app = Testing.app({ outdir: tempDir('warren-cdktf-') });
+  return new WarrenStack(app, {
+    topology,
+    source: `environments/${topology.name}.ts`,
+    userData: awsUserData,
+    ...props,
+  });
+}
+
+/** Synthesized Terraform JSON, as cdktf's matchers take it. */
+export function synth(stack: WarrenStack): string {
+  return Testing.synth(stack);
+}
+
+export interface TfJson {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: unknown }>;
+  terraform: Record<string, unknown>;
+  provider: Record<string, unknown[]>;
+}
+
+export function parse(json: string): TfJson {
+  return JSON.parse(json) as TfJson;
+}
+
+/** The resources of one type, as a list of their bodies. */
+export function resources(tf: TfJson, type: string): Record<string, unknown>[] {
+  return Object.values(tf.resource[type] ?? {});
+}
+
+/** Resources of one type by their Terraform address (`aws_instance.<name>`). */
+export function resourcesByAddress(tf: TfJson, type: string): Map<string, Record<string, unknown>> {
+  return new Map(Object.entries(tf.resource[type] ?? {}).map(([k, v]) => [`${type}.${k}`, v]));
+}
+
+/** `${aws_security_group.x.id}` → `aws_security_group.x`. */
+export function referencedAddress(ref: unknown): string | undefined {
+  const m = /^\$\{([a-z0-9_]+\.[^.}]+)\.[a-z_]+\}$/.exec(String(ref));
+  return m?.[1];
+}
