@@ -1,6 +1,12 @@
 // The drills' load client against a real RabbitMQ on loopback: exact counts on a steady run, exact
 // counts across a broker crash, and proof that the counting sees loss and duplicates when they happen.
 import * as amqp from 'amqplib';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAgent } from '../../lab/drills/agent-process';
+import type { ProbeResult } from '../../lab/drills/tcp-probe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoad, type LoadOptions, type LoadResult } from '../../lab/drills/load-client';
 import { startLoopbackRabbit, type LoopbackRabbit } from './loopback-rabbit';
@@ -126,5 +132,74 @@ describe('load client on a real broker', () => {
     expect(r.consumed).toBeGreaterThanOrEqual(r.confirmed);
     expect(r.longestConfirmGapMs).toBeGreaterThan(0);
     expectConsistent(r);
+  });
+});
+
+describe('the agent process (what runs in the client namespace)', () => {
+  it('runs a load until told to stop and prints exactly one JSON result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-drills-agent-'));
+    try {
+      const creds = join(dir, 'credentials.json');
+      writeFileSync(creds, JSON.stringify({ username: rabbit.username, password: rabbit.password }), {
+        mode: 0o600,
+      });
+      const queue = `warren-test-agent-${process.pid}`;
+      const agent = startAgent<LoadResult>(undefined, [
+        'load',
+        '--host',
+        rabbit.host,
+        '--port',
+        String(rabbit.port),
+        '--credentials',
+        creds,
+        '--queue',
+        queue,
+        '--rate',
+        '400',
+        '--batch',
+        '20',
+      ]);
+      await agent.waitFor('300 consumed', (e) => ((e as { consumed?: number }).consumed ?? 0) >= 300, 60_000);
+      agent.stop();
+      const r = await agent.result;
+      expect(r.queue).toBe(queue);
+      expect(r.lost).toBe(0);
+      expect(r.consumed).toBe(r.confirmed);
+      expect(r.confirmed).toBeGreaterThanOrEqual(300);
+      expect(agent.events.some((e) => e.kind === 'first-confirm')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a missing credentials file with a message that says so', async () => {
+    const agent = startAgent<LoadResult>(undefined, ['load', '--host', '127.0.0.1', '--queue', 'q']);
+    await expect(agent.result).rejects.toThrow(/--credentials FILE is required/);
+  });
+
+  it('probes a TCP port and measures the window it was closed', async () => {
+    const listen = () =>
+      new Promise<Server>((resolve) => {
+        const srv = createServer((c) => c.destroy());
+        srv.listen(5698, '127.0.0.1', () => resolve(srv));
+      });
+    let srv = await listen();
+    const agent = startAgent<ProbeResult>(undefined, ['probe', '--host', '127.0.0.1', '--port', '5698']);
+    await agent.waitFor('probe start', (e) => e.kind === 'started', 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const closedAt = Date.now();
+    await new Promise<void>((r) => srv.close(() => r()));
+    await new Promise((r) => setTimeout(r, 500));
+    srv = await listen();
+    const closedFor = Date.now() - closedAt;
+    await new Promise((r) => setTimeout(r, 300));
+    agent.stop();
+    const r = await agent.result;
+    srv.close();
+    expect(r.outages).toHaveLength(1);
+    // Resolution is one probe interval (50 ms) on each side of the window, plus scheduling slack.
+    expect(r.longestOutageMs).toBeGreaterThanOrEqual(closedFor - 250);
+    expect(r.longestOutageMs).toBeLessThanOrEqual(closedFor + 250);
+    expect(r.endedDown).toBe(false);
   });
 });
