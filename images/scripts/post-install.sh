@@ -23,6 +23,12 @@ sctl() {
   if [ "$root" = / ]; then systemctl "$@"; else systemctl --root="$root" "$@"; fi
 }
 
+# With --root, systemctl keeps SysV rc links in step by running update-rc.d inside the root. A root
+# without update-rc.d (a bare directory tree) has no SysV links to keep: skip that part.
+if [ "$root" != / ] && [ ! -x "$root/usr/sbin/update-rc.d" ]; then
+  export SYSTEMCTL_SKIP_SYSV=1
+fi
+
 # A unit exists when its unit file or its SysV script is in the root (keepalived on old releases
 # ships only /etc/init.d/keepalived; systemctl disables those through update-rc.d).
 unit_exists() {

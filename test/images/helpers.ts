@@ -1,0 +1,46 @@
+// Shared by the images tests: shipped environments loaded through vitest's import (loadEnvironment's
+// require cannot load TypeScript inside vitest), variants of them, and temp dirs removed at the end.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import {
+  environmentFile,
+  listEnvironments,
+  validateTopology,
+  type EnvironmentInput,
+  type LoadedEnvironment,
+  type Topology,
+} from '../../topology';
+
+export const SHIPPED = listEnvironments();
+
+export async function envInput(name: string): Promise<EnvironmentInput> {
+  const mod = (await import(`../../environments/${name}.ts`)) as { default: EnvironmentInput };
+  return structuredClone(mod.default);
+}
+
+export async function envTopology(name: string): Promise<Topology> {
+  return validateTopology(await envInput(name), `environments/${name}.ts`);
+}
+
+export async function loaded(name: string): Promise<LoadedEnvironment> {
+  return {
+    topology: await envTopology(name),
+    source: `environments/${name}.ts`,
+    file: environmentFile(name),
+  };
+}
+
+export async function variant(name: string, change: (input: EnvironmentInput) => void): Promise<Topology> {
+  const input = await envInput(name);
+  change(input);
+  return validateTopology(input, `variant of environments/${name}.ts`);
+}
+
+/** A temp dir removed after the test file, pass or fail. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `warren-${prefix}-`));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

@@ -1,0 +1,74 @@
+// Every generated <role>.pkr.json of every shipped environment passes `packer validate` (Debian's
+// Packer 1.6.6, offline), and validate does catch a broken template, so the check can fail.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IMAGE_DIR, imageRolesOf, writeImageTemplates, type ImageRole } from '../../images';
+import { envTopology, SHIPPED, tempDir } from './helpers';
+
+const temp = tempDir('packer');
+
+/** A copy of one role's directory without plugins.pkr.json (Packer 1.6 rejects required_plugins). */
+function roleCopy(outDir: string, role: ImageRole): string {
+  const dir = mkdtempSync(path.join(temp, `${role}-`));
+  cpSync(path.join(outDir, role), dir, { recursive: true });
+  rmSync(path.join(dir, IMAGE_DIR.plugins));
+  return dir;
+}
+
+function validate(dir: string, file: string) {
+  const run = spawnSync('packer', ['validate', file], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+  });
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('packer validate', async () => {
+  for (const env of SHIPPED) {
+    const t = await envTopology(env);
+    const outDir = path.join(temp, env);
+    writeImageTemplates(t, { outDir });
+    for (const role of imageRolesOf(t)) {
+      it(`passes on ${env}/${role}/${role}.pkr.json`, () => {
+        const dir = roleCopy(outDir, role);
+        const result = validate(dir, IMAGE_DIR.template(role));
+        expect(result.output).not.toMatch(/Error/);
+        expect(result.code).toBe(0);
+      });
+    }
+  }
+
+  const t = await envTopology('dev');
+  const outDir = path.join(temp, 'broken');
+  writeImageTemplates(t, { outDir });
+
+  it('fails on a template with an argument amazon-ebs does not have', () => {
+    const dir = roleCopy(outDir, 'rabbitmq');
+    const file = path.join(dir, 'rabbitmq.pkr.json');
+    const template = JSON.parse(readFileSync(file, 'utf8'));
+    template.source['amazon-ebs'].ubuntu.instance_typo = 't3.medium';
+    writeFileSync(file, JSON.stringify(template));
+    const result = validate(dir, 'rabbitmq.pkr.json');
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/instance_typo/);
+  });
+
+  it('fails when a provisioning script the template references is missing', () => {
+    const dir = roleCopy(outDir, 'rabbitmq');
+    rmSync(path.join(dir, 'scripts', 'wipe-identity.sh'));
+    const result = validate(dir, 'rabbitmq.pkr.json');
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/wipe-identity\.sh/);
+  });
+
+  it('Packer 1.6 rejects plugins.pkr.json, which is why it is a file of its own', () => {
+    const dir = mkdtempSync(path.join(temp, 'plugins-'));
+    cpSync(path.join(outDir, 'rabbitmq', IMAGE_DIR.plugins), path.join(dir, IMAGE_DIR.plugins));
+    const result = validate(dir, IMAGE_DIR.plugins);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/required_plugins/);
+  });
+});
