@@ -14,7 +14,8 @@ export function renderRabbitEnv(t: Topology, hostName: string): RenderedFile {
     content:
       markerComment(t, '#', [
         'Read by rabbitmq-server and rabbitmqctl (shell syntax, RABBITMQ_ prefix dropped).',
-      ]) + `NODENAME=${rabbitNodeName(hostName)}\n`,
+        'CONFIG_FILE without extension: 3.5 appends .config; 3.7+ finds rabbitmq.conf or rabbitmq.config.',
+      ]) + `NODENAME=${rabbitNodeName(hostName)}\nCONFIG_FILE=/etc/rabbitmq/rabbitmq\n`,
   };
 }
 
