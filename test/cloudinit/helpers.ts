@@ -1,0 +1,59 @@
+/** Shared by the cloudinit tests: every host of every shipped environment, temp dirs, tool runs. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { hostsOf, listEnvironments, validateTopology, type EnvironmentInput, type Host, type Topology } from '../../topology';
+
+export interface EnvHost {
+  readonly env: string;
+  readonly t: Topology;
+  readonly host: Host;
+}
+
+/**
+ * The shipped environments, loaded through vitest's import: loadEnvironment's require cannot load
+ * TypeScript inside vitest. Test files await this at top level.
+ */
+export async function loadShipped(): Promise<Topology[]> {
+  const out: Topology[] = [];
+  for (const name of listEnvironments()) {
+    const mod = (await import(`../../environments/${name}.ts`)) as { default: EnvironmentInput };
+    out.push(validateTopology(mod.default, `environments/${name}.ts`));
+  }
+  return out;
+}
+
+export const SHIPPED: readonly Topology[] = await loadShipped();
+
+export function shippedTopologies(): readonly Topology[] {
+  return SHIPPED;
+}
+
+export function topologyNamed(name: string): Topology {
+  const t = SHIPPED.find((x) => x.name === name);
+  if (!t) throw new Error(`no shipped environment ${name}`);
+  return t;
+}
+
+export function everyHost(): EnvHost[] {
+  return SHIPPED.flatMap((t) => hostsOf(t).map((host) => ({ env: t.name, t, host })));
+}
+
+/** A temp dir removed after the callback, even when it throws. */
+export function withTempDir<T>(prefix: string, fn: (dir: string) => T): T {
+  const dir = mkdtempSync(path.join(tmpdir(), `warren-cloudinit-${prefix}-`));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, timeout: 120_000 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+export const SCRIPTS_DIR = path.resolve(__dirname, '../../cloudinit/scripts');
