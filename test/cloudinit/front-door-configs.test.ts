@@ -1,0 +1,114 @@
+// haproxy.cfg and keepalived.conf of every front-door host (and the NLB stand-in), checked by the
+// installed HAProxy 2.6 and keepalived 2.2 in config-test mode.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  HAPROXY_CFG_PATH,
+  KEEPALIVED_CONF_PATH,
+  KEEPALIVED_RUNTIME_FILE,
+  renderHostFiles,
+  renderNlbStandInFiles,
+  SCRIPTS_DIR as INSTANCE_SCRIPTS_DIR,
+  STATS_PASSWORD_VAR,
+} from '../../cloudinit';
+import { everyHost, run, SCRIPTS_DIR, shippedTopologies, withTempDir } from './helpers';
+
+function haproxyCheck(cfg: string): { code: number; out: string } {
+  return withTempDir('haproxy', (dir) => {
+    const file = path.join(dir, 'haproxy.cfg');
+    writeFileSync(file, cfg);
+    // A dummy stands in for the password warren-haproxy-boot loads from the secret at boot.
+    return run('haproxy', ['-c', '-f', file], { ...process.env, [STATS_PASSWORD_VAR]: 'dummy-for-config-check' });
+  });
+}
+
+/**
+ * keepalived -t with the boot-time include (interface + VRRP password) replaced by a test file and
+ * the scripts pointed at this repository's copies (keepalived checks they exist and are root-owned).
+ */
+/** keepalived refuses loopback for VRRP: any other interface of this machine stands in for eth0. */
+const IFACE =
+  run('ip', ['-o', 'link', 'show'])
+    .out.split('\n')
+    .map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1])
+    .find((n) => n !== undefined && n !== 'lo') ?? 'lo';
+
+function keepalivedCheck(conf: string): { code: number; out: string } {
+  return withTempDir('keepalived', (dir) => {
+    const runtime = path.join(dir, 'runtime.conf');
+    writeFileSync(runtime, `interface ${IFACE}\nauthentication {\n    auth_type PASS\n    auth_pass 0123abcd\n}\n`);
+    const file = path.join(dir, 'keepalived.conf');
+    writeFileSync(
+      file,
+      conf.replace(`include ${KEEPALIVED_RUNTIME_FILE}`, `include ${runtime}`).replaceAll(`${INSTANCE_SCRIPTS_DIR}/`, `${SCRIPTS_DIR}/`),
+    );
+    return run('keepalived', ['-t', '-l', '-f', file]);
+  });
+}
+
+const frontDoorHosts = everyHost().filter((h) => h.host.role === 'haproxy');
+
+describe('front-door configurations', () => {
+  for (const { env, t, host } of frontDoorHosts) {
+    const files = renderHostFiles(t, host.name, 'lab');
+    const cfg = files.find((f) => f.path === HAPROXY_CFG_PATH)!.content;
+    const conf = files.find((f) => f.path === KEEPALIVED_CONF_PATH)!.content;
+
+    it(`${env}/${host.name}: haproxy -c -f accepts haproxy.cfg`, () => {
+      const r = haproxyCheck(cfg);
+      expect(r.out).toMatch(/Configuration file is valid/);
+      expect(r.out).not.toMatch(/\[WARNING\]|\[ALERT\]/);
+      expect(r.code).toBe(0);
+    });
+
+    it(`${env}/${host.name}: keepalived -t accepts keepalived.conf`, () => {
+      const r = keepalivedCheck(conf);
+      expect(r.out).toBe('');
+      expect(r.code).toBe(0);
+    });
+
+    it(`${env}/${host.name}: checks never carry the PROXY header, timeouts exceed twice the heartbeat`, () => {
+      const servers = cfg.split('\n').filter((l) => /^\s+server /.test(l));
+      expect(servers.length).toBe(2 * t.rabbitmq.nodes.length);
+      for (const s of servers) expect(s).toMatch(/ check port (5672|15672)\b/);
+      expect(servers.some((s) => s.includes('send-proxy-v2'))).toBe(t.rabbitmq.proxyProtocol);
+      for (const m of cfg.matchAll(/timeout (client|server) (\d+)s/g)) {
+        expect(Number(m[2])).toBeGreaterThan(2 * t.rabbitmq.heartbeatSeconds);
+      }
+      expect(cfg).toMatch(/^\s+option clitcpka$/m);
+      expect(cfg).toMatch(/^\s+balance leastconn$/m);
+      expect(cfg).toMatch(/^\s+bind :8404$/m);
+    });
+
+    it(`${env}/${host.name}: keepalived uses unicast peers, a TCP check and the VIP hook, never pidof or multicast`, () => {
+      expect(conf).toMatch(new RegExp(`unicast_src_ip ${host.ip.replace(/\./g, '\\.')}`));
+      expect(conf).toMatch(/unicast_peer \{\n\s+10\.\d+\.\d+\.\d+\n\s+\}/);
+      const directives = conf.split('\n').filter((l) => !/^\s*#/.test(l));
+      expect(directives.join('\n')).not.toMatch(/pidof|killall|mcast/);
+      expect(conf).toMatch(/warren-check-haproxy 8404/);
+      expect(conf).toMatch(/notify_master "\/usr\/local\/sbin\/warren-vip-notify master /);
+      expect(conf).not.toMatch(/auth_pass/);
+    });
+  }
+
+  for (const t of shippedTopologies()) {
+    it(`${t.name}: the NLB stand-in's haproxy.cfg passes haproxy -c and has no stats page`, () => {
+      const cfg = renderNlbStandInFiles(t, '10.99.0.50').find((f) => f.path === HAPROXY_CFG_PATH)!.content;
+      const r = haproxyCheck(cfg);
+      expect(r.out).toMatch(/Configuration file is valid/);
+      expect(r.code).toBe(0);
+      expect(cfg).not.toContain('stats auth');
+      expect(cfg).toMatch(/server rabbit-01 \S+:15672 check port 15672/);
+    });
+  }
+
+  it('the tools reject broken files (the checks can fail)', () => {
+    const { t, host } = frontDoorHosts[0]!;
+    const files = renderHostFiles(t, host.name, 'lab');
+    const cfg = files.find((f) => f.path === HAPROXY_CFG_PATH)!.content;
+    const conf = files.find((f) => f.path === KEEPALIVED_CONF_PATH)!.content;
+    expect(haproxyCheck(cfg.replace('balance leastconn', 'balance fastest')).code).not.toBe(0);
+    expect(keepalivedCheck(conf.replace(/virtual_router_id \d+/, 'virtual_router_id 300')).code).not.toBe(0);
+  });
+});
