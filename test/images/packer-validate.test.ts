@@ -1,11 +1,11 @@
 // Every generated <role>.pkr.json of every shipped environment passes `packer validate` (Debian's
 // Packer 1.6.6, offline), and validate does catch a broken template, so the check can fail.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IMAGE_DIR, imageRolesOf, writeImageTemplates, type ImageRole } from '../../images';
-import { envTopology, SHIPPED, tempDir } from './helpers';
+import { envTopology, SHIPPED, tempDir, variant } from './helpers';
 
 const temp = tempDir('packer');
 
@@ -40,6 +40,26 @@ describe('packer validate', async () => {
       });
     }
   }
+
+  it('passes on a template that uploads pinned .debs (16.04 with RabbitMQ 3.6)', async () => {
+    const dir = path.join(temp, 'debs-env');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'rabbitmq-server_3.6.15-1_all.deb'), 'bytes');
+    const old = await variant('dev', (input) => {
+      input.image = {
+        ubuntu: '16.04',
+        rabbitmq: '3.6.15',
+        erlang: '20.3',
+        debs: ['rabbitmq-server_3.6.15-1_all.deb'],
+      };
+    });
+    const outDir = path.join(temp, 'debs-out');
+    writeImageTemplates(old, { outDir, environmentFile: path.join(dir, 'old.ts') });
+    const copy = roleCopy(outDir, 'rabbitmq');
+    const result = validate(copy, 'rabbitmq.pkr.json');
+    expect(result.output).not.toMatch(/Error/);
+    expect(result.code).toBe(0);
+  });
 
   const t = await envTopology('dev');
   const outDir = path.join(temp, 'broken');
