@@ -8,7 +8,8 @@
 
 /** Escapes `${` as `$${` and `%{` as `%%{`, so Terraform yields exactly `text`. */
 export function escapeTerraform(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Replacement functions, not strings: in a replacement string `$$` itself means a single `$`.
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /**
