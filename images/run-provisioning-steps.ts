@@ -22,7 +22,8 @@ function runStep(step: ProvisioningStep, root: string, onLine: (line: string) =>
     const take = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
-      for (const line of text.split('\n')) if (line !== '') onLine(`${step.name}: ${line}`);
+      // The scripts prefix their own lines with their name.
+      for (const line of text.split('\n')) if (line !== '') onLine(line);
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);

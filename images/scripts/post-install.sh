@@ -48,7 +48,7 @@ for unit in $units; do
     sctl stop "$unit" || echo "post-install: $unit did not stop cleanly; disabling it anyway" >&2
   fi
   sctl disable --quiet "$unit"
-  echo "post-install: $unit stopped and disabled until first boot"
+  echo "post-install: $unit disabled until first boot"
 done
 
 # epmd is started by RabbitMQ itself; make sure none outlives the bake (it holds port 4369).

@@ -181,3 +181,64 @@ describe('provisioning steps on a scratch root', () => {
     );
   });
 });
+
+/** The lab's debootstrapped Debian 12 root (real packages, SysV scripts, update-rc.d), when built. */
+function labBaseImage(): string | undefined {
+  const cache = '/var/cache/warren/lab-image';
+  if (!existsSync(cache)) return undefined;
+  const base = readdirSync(cache).find(
+    (d) => d.startsWith('base-') && existsSync(path.join(cache, d, 'complete')),
+  );
+  return base ? path.join(cache, base, 'rootfs') : undefined;
+}
+
+describe('provisioning steps on a real Debian 12 root (the lab base image, through an overlay)', () => {
+  const base = labBaseImage();
+  it.skipIf(!base)(
+    'disable the packaged services (systemd and SysV), wipe the node, install the boot scripts',
+    async () => {
+      const work = tempDir('overlay');
+      const [upper, scratch, merged] = ['upper', 'work', 'merged'].map((d) => path.join(work, d));
+      for (const d of [upper, scratch, merged]) mkdirSync(d!);
+      const mount = spawnSync('mount', [
+        '-t',
+        'overlay',
+        'overlay',
+        '-o',
+        `lowerdir=${base},upperdir=${upper},workdir=${scratch}`,
+        merged!,
+      ]);
+      expect(mount.status, String(mount.stderr)).toBe(0);
+      try {
+        const root = merged!;
+        expect(
+          existsSync(path.join(root, 'etc/systemd/system/multi-user.target.wants/rabbitmq-server.service')),
+        ).toBe(true);
+        await applyProvisioningSteps(root, 'haproxy', { plugins: ['rabbitmq_management'] });
+        const wants = readdirSync(path.join(root, 'etc/systemd/system'), {
+          recursive: true,
+          encoding: 'utf8',
+        });
+        for (const unit of [...unitsOf('haproxy'), ...TIMERS]) {
+          expect(
+            wants.filter((p) => p.endsWith(`/${unit}`)),
+            unit,
+          ).toEqual([]);
+        }
+        // SysV links follow (update-rc.d ran inside the root): no S (start) link is left.
+        const rc = readdirSync(path.join(root, 'etc/rc2.d'));
+        expect(rc.filter((l) => /^S\d\d(rabbitmq-server|haproxy|keepalived)$/.test(l))).toEqual([]);
+        expect(existsSync(path.join(root, 'var/lib/rabbitmq/mnesia'))).toBe(false);
+        expect(existsSync(path.join(root, 'var/lib/rabbitmq/.erlang.cookie'))).toBe(false);
+        expect(statSync(path.join(root, 'etc/machine-id')).size).toBe(0);
+        for (const name of readdirSync(BOOT_SCRIPTS_DIR)) {
+          const st = statSync(path.join(root, 'usr/local/sbin', name));
+          expect([st.uid, st.gid, st.mode & 0o7777], name).toEqual([0, 0, 0o755]);
+        }
+      } finally {
+        const umount = spawnSync('umount', [merged!]);
+        expect(umount.status, String(umount.stderr)).toBe(0);
+      }
+    },
+  );
+});
