@@ -63,16 +63,16 @@ export function runStreaming(
 
 export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): Promise<BakeResult> {
   const t = loaded.topology;
-  const facts = opts.facts ?? gatherPreflightFacts();
-  const problems = preflightProblems(facts);
-  if (problems.length > 0) throw new BakePreflightError(problems);
-
   const roles = imageRolesOf(t);
   if (opts.role && !roles.includes(opts.role)) {
     throw new Error(
       `environment ${t.name} has no ${opts.role} hosts (front door: ${t.frontDoor.kind}); roles: ${roles.join(', ')}`,
     );
   }
+  const facts = opts.facts ?? gatherPreflightFacts();
+  const problems = preflightProblems(facts);
+  if (problems.length > 0) throw new BakePreflightError(problems);
+
   const say = opts.onProgress ?? ((line: string) => console.log(line));
   const outDir = opts.outDir ?? imageOutDir(t.name);
   writeImageTemplates(t, { environmentFile: loaded.file, outDir });
