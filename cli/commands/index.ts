@@ -1,8 +1,8 @@
 /** Every `warren` command, in the order `warren --help` lists them. */
 import type { Command } from '../command';
 import { bakeCommand } from './bake';
+import { benchCommand } from './bench';
 import { labCommand } from './lab';
-import { notYet } from './not-yet';
 import { renderCommand } from './render';
 import { synthCommand } from './synth';
 import { topologyCommand } from './topology';
@@ -15,5 +15,5 @@ export const COMMANDS: readonly Command[] = [
   synthCommand,
   bakeCommand,
   labCommand,
-  notYet('bench', 'measure boot, failover and throughput on the lab', 7),
+  benchCommand,
 ];

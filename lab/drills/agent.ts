@@ -8,12 +8,15 @@
  *   agent.ts load  --host H [--port 5672] --credentials FILE --queue Q [--queue-type classic|quorum]
  *                  [--rate N] [--batch N] [--message-bytes N] [--duration-ms N]
  *   agent.ts probe --host H [--port 5672] [--interval-ms 50] [--duration-ms N]
+ *   agent.ts connect --host H [--port 5672] --credentials FILE [--duration-ms N]   (AMQP handshake + channel,
+ *                  retried until it works or the duration (default 60 s) ends)
  *
  * The password comes from the credentials file (JSON with username and password), never from argv.
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import * as amqp from 'amqplib';
 import { startLoad } from './load-client';
 import { startProbe } from './tcp-probe';
 
@@ -67,16 +70,40 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(await probe.stop())}\n`);
     return;
   }
-  if (mode !== 'load') throw new Error(`unknown mode '${mode}': use load or probe`);
+  if (mode !== 'load' && mode !== 'connect')
+    throw new Error(`unknown mode '${mode}': use load, probe or connect`);
   if (!values.credentials)
     throw new Error('--credentials FILE is required (JSON with username and password)');
-  if (!values.queue) throw new Error('--queue is required');
   const creds = JSON.parse(readFileSync(values.credentials, 'utf8')) as {
     username?: string;
     password?: string;
   };
   if (!creds.username || !creds.password)
     throw new Error(`${values.credentials}: needs username and password`);
+  if (mode === 'connect') {
+    const start = Date.now();
+    const deadline = start + (durationMs ?? 60_000);
+    let lastError = '';
+    for (let attempts = 1; Date.now() < deadline; attempts++) {
+      try {
+        const conn = await amqp.connect(
+          { hostname: values.host, port, username: creds.username, password: creds.password, heartbeat: 5 },
+          { timeout: 2_000 },
+        );
+        conn.on('error', () => {});
+        await conn.createChannel();
+        await conn.close();
+        process.stdout.write(`${JSON.stringify({ ok: true, attempts, ms: Date.now() - start })}\n`);
+        return;
+      } catch (e) {
+        lastError = (e as Error).message;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    process.stdout.write(`${JSON.stringify({ ok: false, ms: Date.now() - start, error: lastError })}\n`);
+    return;
+  }
+  if (!values.queue) throw new Error('--queue is required');
   const queueType = values['queue-type'] ?? 'classic';
   if (queueType !== 'classic' && queueType !== 'quorum')
     throw new Error('--queue-type must be classic or quorum');

@@ -69,6 +69,8 @@ export interface LoadEvent {
 export interface LoadResult extends LedgerCounts {
   readonly queue: string;
   readonly runTag: string;
+  /** Epoch ms of the run's t = 0 (to line the timeline up with other measurements). */
+  readonly startedAt: number;
   readonly host: string;
   readonly port: number;
   /** Wall time from start until the last delivery counted. */
@@ -405,6 +407,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
       ...counts,
       queue: o.queue,
       runTag,
+      startedAt: t0,
       host: o.host,
       port: o.port,
       durationMs: end - t0,

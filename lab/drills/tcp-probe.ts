@@ -33,6 +33,8 @@ export interface ProbeResult {
   readonly host: string;
   readonly port: number;
   readonly intervalMs: number;
+  /** Epoch ms of the probe's t = 0. */
+  readonly startedAt: number;
   readonly samples: ProbeSample[];
   readonly outages: Outage[];
   /** The longest outage (0 when every attempt connected). */
@@ -84,7 +86,7 @@ export function startProbe(opts: ProbeOptions): ProbeRun {
     async stop() {
       clearInterval(timer);
       await Promise.all([...inFlight]);
-      return summarize(opts.host, opts.port, intervalMs, samples);
+      return { ...summarize(opts.host, opts.port, intervalMs, samples), startedAt: t0 };
     },
   };
 }
@@ -95,7 +97,7 @@ export function summarize(
   port: number,
   intervalMs: number,
   raw: readonly ProbeSample[],
-): ProbeResult {
+): Omit<ProbeResult, 'startedAt'> {
   const samples = [...raw].sort((a, b) => a.t - b.t);
   const outages: Outage[] = [];
   let start: number | undefined;

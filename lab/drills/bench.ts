@@ -1,0 +1,468 @@
+/**
+ * `npm run bench`: measures the lab against the targets. Every timed figure is repeated and reported as
+ * the median (the samples are kept too); the drills report exact message counts. Progress goes to the
+ * `log` callback (stderr in the CLI); the report is one object (stdout with --json).
+ *
+ * - bootToHealthySeconds: `labUp` start → every node running, policy applied, VIP held, AMQP answering
+ *   through the front door.
+ * - vipFailoverSeconds: outage seen by a TCP probe (every 50 ms) on VIP:5672 when the keepalived
+ *   master's HAProxy dies (kept dead, so systemd's restart doesn't hide the failover).
+ * - backendDownSeconds: kill -9 a RabbitMQ host → HAProxy's `show stat` says DOWN (polled every 50 ms).
+ * - throughput: publish+consume with confirms in batches of 100, same client and settings, to one node
+ *   directly and through the front door (needs proxyProtocol off: with it on, nodes refuse direct clients).
+ * - synthSeconds: `warren synth` for every environment.
+ */
+import { spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { clientNetns, killHost, labDown, labStatus, labUp, startHost, type LabStatus } from '../index';
+import { loadEnvironment, PROJECT_ROOT, type Topology } from '../../topology';
+import { startAgent } from './agent-process';
+import { haproxyHosts, rabbitHosts, requireLab, until, vipHolder, waitHealthy } from './cluster-view';
+import { drillsFor } from './drills';
+import { runDrill, type Drill, type DrillResult } from './drill-runner';
+import { amqpServerStatus, containerRoot } from './haproxy-stats';
+import { killServiceForGood, reviveService } from './host-actions';
+import type { LoadResult } from './load-client';
+import type { ProbeResult } from './tcp-probe';
+import type { TimelinePlot } from './timeline-svg';
+
+export const TARGETS = {
+  bootToHealthySeconds: 30,
+  vipFailoverSeconds: 2,
+  backendDownSeconds: 2,
+  throughputRatio: 0.9,
+  lost: 0,
+} as const;
+
+export interface DrillCounts {
+  readonly name: string;
+  readonly published: number | null;
+  readonly confirmed: number | null;
+  readonly consumed: number | null;
+  readonly duplicates: number | null;
+  readonly lost: number | null;
+  readonly recovered?: boolean;
+  readonly error?: string;
+}
+
+export interface BenchReport {
+  readonly '//': string;
+  readonly env: string;
+  readonly measuredAt: string;
+  readonly machine: { readonly cpus: number; readonly memoryGiB: number; readonly node: string };
+  readonly repeat: number;
+  readonly bootToHealthySeconds: number | null;
+  readonly vipFailoverSeconds: number | null;
+  readonly backendDownSeconds: number | null;
+  readonly throughput: {
+    readonly direct: number | null;
+    readonly frontDoor: number | null;
+    readonly ratio: number | null;
+  };
+  readonly synthSeconds: number | null;
+  readonly drills: DrillCounts[];
+  readonly targets: typeof TARGETS;
+  /** Every measurement behind the medians, and why a figure is null. */
+  readonly samples: Record<string, number[]>;
+  readonly notes: string[];
+}
+
+export interface BenchOptions {
+  /** @default 'dev' */
+  readonly env?: string;
+  /** Repetitions of each timed figure. @default 3 */
+  readonly repeat?: number;
+  /** Measure boot (takes the lab down and up `repeat` times). @default true */
+  readonly boot?: boolean;
+  /** Run the drills. @default true */
+  readonly drills?: boolean;
+  /** Only these drills (names). */
+  readonly only?: readonly string[];
+  /** Take the lab down at the end. @default false */
+  readonly down?: boolean;
+  readonly log?: (line: string) => void;
+  /** Receives the data of the first VIP failover, for the plot. */
+  readonly onTimeline?: (plot: TimelinePlot) => void;
+}
+
+export function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const round = (v: number | null, digits = 2) => (v === null ? null : Number(v.toFixed(digits)));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
+  const env = opts.env ?? 'dev';
+  const repeat = opts.repeat ?? 3;
+  const log = opts.log ?? (() => {});
+  const t = loadEnvironment(env).topology;
+  const samples: Record<string, number[]> = {
+    synthSeconds: [],
+    bootToHealthySeconds: [],
+    backendDownSeconds: [],
+    vipFailoverSeconds: [],
+    throughputDirect: [],
+    throughputFrontDoor: [],
+  };
+  const notes: string[] = [];
+  const push = (k: string, v: number) => samples[k]!.push(Number(v.toFixed(3)));
+
+  for (let i = 0; i < repeat; i++) {
+    log(`synth ${i + 1}/${repeat}`);
+    const s = await timeSynth();
+    if (s === undefined) {
+      notes.push('synthSeconds: warren synth failed; see its output with npm run synth');
+      break;
+    }
+    push('synthSeconds', s);
+  }
+
+  if (opts.boot ?? true) {
+    for (let i = 0; i < repeat; i++) {
+      log(`boot ${i + 1}/${repeat}: taking the ${env} lab down first`);
+      await labDown(env);
+      push('bootToHealthySeconds', await timeBoot(env, t, log));
+    }
+  } else {
+    notes.push('bootToHealthySeconds: not measured (--no-boot)');
+  }
+  if (!labStatus(env)) {
+    log(`bringing the ${env} lab up`);
+    await labUp(env, { onProgress: log });
+  }
+  await waitHealthy(env, 300_000, log);
+  const status = requireLab(env);
+
+  for (let i = 0; i < repeat; i++) {
+    const victim = rabbitHosts(status)[i % rabbitHosts(status).length]!;
+    log(`backend down ${i + 1}/${repeat}: killing ${victim}`);
+    push('backendDownSeconds', await timeBackendDown(env, status, victim));
+    await startHost(env, victim);
+    await waitHealthy(env, 300_000, log);
+  }
+
+  if (t.frontDoor.kind === 'keepalived') {
+    for (let i = 0; i < repeat; i++) {
+      log(`VIP failover ${i + 1}/${repeat}`);
+      const r = await timeVipFailover(env, t, status, log, i === 0 ? opts.onTimeline : undefined);
+      push('vipFailoverSeconds', r);
+      await waitHealthy(env, 300_000, log);
+    }
+  } else {
+    notes.push('vipFailoverSeconds: not applicable (the front door is an NLB)');
+  }
+
+  if (t.rabbitmq.proxyProtocol) {
+    notes.push(
+      `throughput: not measured on ${env}: with proxyProtocol on, nodes refuse direct clients; use dev`,
+    );
+  } else {
+    const direct = t.rabbitmq.nodes[0]!.ip;
+    for (let i = 0; i < repeat; i++) {
+      // Alternate the order so warm-up and background noise don't always favour the same side.
+      const sides: ['throughputDirect' | 'throughputFrontDoor', string][] = [
+        ['throughputDirect', direct],
+        ['throughputFrontDoor', status.endpoint.address],
+      ];
+      if (i % 2 === 1) sides.reverse();
+      for (const [key, host] of sides) {
+        log(
+          `throughput ${i + 1}/${repeat}: ${key === 'throughputDirect' ? `direct to ${direct}` : 'front door'}`,
+        );
+        push(key, await measureThroughput(env, status, t, host));
+      }
+    }
+  }
+
+  const drills: DrillCounts[] = [];
+  if (opts.drills ?? true) {
+    const list = drillsFor(t.frontDoor.kind).filter((d) => !opts.only || opts.only.includes(d.name));
+    for (const d of list) drills.push(await drillCounts(env, d, log));
+  } else {
+    notes.push('drills: not run (--no-drills)');
+  }
+  if (opts.down) await labDown(env);
+
+  const direct = median(samples.throughputDirect!);
+  const front = median(samples.throughputFrontDoor!);
+  return {
+    '//': `Generated by warren bench on the ${env} lab. Do not edit; run npm run bench -- --json.`,
+    env,
+    measuredAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1)!, node: process.version },
+    repeat,
+    bootToHealthySeconds: round(median(samples.bootToHealthySeconds!), 1),
+    vipFailoverSeconds: round(median(samples.vipFailoverSeconds!)),
+    backendDownSeconds: round(median(samples.backendDownSeconds!)),
+    throughput: {
+      direct: round(direct, 0),
+      frontDoor: round(front, 0),
+      ratio: direct && front ? round(front / direct, 3) : null,
+    },
+    synthSeconds: round(median(samples.synthSeconds!), 1),
+    drills,
+    targets: TARGETS,
+    samples,
+    notes,
+  };
+}
+
+async function timeSynth(): Promise<number | undefined> {
+  const start = Date.now();
+  const code = await new Promise<number | null>((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'cli', 'main.ts'), 'synth'], {
+      cwd: PROJECT_ROOT,
+      stdio: 'ignore',
+    });
+    p.on('close', resolve);
+    p.on('error', () => resolve(null));
+  });
+  return code === 0 ? (Date.now() - start) / 1000 : undefined;
+}
+
+async function frontDoorAnswers(env: string, status: LabStatus, timeoutMs: number): Promise<boolean> {
+  const agent = startAgent<{ ok: boolean }>(clientNetns(env), [
+    'connect',
+    '--host',
+    status.endpoint.address,
+    '--port',
+    String(status.endpoint.amqpPort),
+    '--credentials',
+    status.credentials,
+    '--duration-ms',
+    String(timeoutMs),
+  ]);
+  return (await agent.result).ok;
+}
+
+async function timeBoot(env: string, t: Topology, log: (l: string) => void): Promise<number> {
+  const start = Date.now();
+  const status = await labUp(env, { onProgress: log });
+  await waitHealthy(env, 300_000, log);
+  if (!(await frontDoorAnswers(env, status, 120_000))) throw new Error('the front door does not answer AMQP');
+  const s = (Date.now() - start) / 1000;
+  log(`boot to healthy: ${s.toFixed(1)} s (${t.rabbitmq.nodes.length} nodes)`);
+  return s;
+}
+
+/** A HAProxy that routes AMQP: the keepalived pair, or the NLB stand-in. */
+function proxyNetnses(status: LabStatus): string[] {
+  return status.hosts.filter((h) => h.role === 'haproxy' || h.role === 'nlb').map((h) => h.netns);
+}
+
+async function timeBackendDown(env: string, status: LabStatus, victim: string): Promise<number> {
+  const netns = proxyNetnses(status)[0]!;
+  const root = containerRoot(netns);
+  const before = await amqpServerStatus(netns, victim, root);
+  if (before !== 'UP') throw new Error(`${victim} is '${before}' in HAProxy before the kill; expected UP`);
+  const start = Date.now();
+  await killHost(env, victim);
+  for (;;) {
+    const st = (await amqpServerStatus(netns, victim, root)) ?? '';
+    if (st.startsWith('DOWN')) return (Date.now() - start) / 1000;
+    if (Date.now() - start > 60_000)
+      throw new Error(`HAProxy did not mark ${victim} down within 60 s (status ${st})`);
+    await sleep(50);
+  }
+}
+
+async function timeVipFailover(
+  env: string,
+  t: Topology,
+  status: LabStatus,
+  log: (l: string) => void,
+  onTimeline?: (p: TimelinePlot) => void,
+): Promise<number> {
+  if (t.frontDoor.kind !== 'keepalived') throw new Error('no VIP');
+  const vip = t.frontDoor.vip;
+  const master = await vipHolder(status, vip);
+  if (!master) throw new Error(`no host holds the VIP ${vip}`);
+  const backup = haproxyHosts(status).find((h) => h !== master)!;
+  const probe = startAgent<ProbeResult>(clientNetns(env), [
+    'probe',
+    '--host',
+    vip,
+    '--port',
+    String(status.endpoint.amqpPort),
+  ]);
+  const load = onTimeline
+    ? startAgent<LoadResult>(clientNetns(env), [
+        'load',
+        '--host',
+        vip,
+        '--port',
+        String(status.endpoint.amqpPort),
+        '--credentials',
+        status.credentials,
+        '--queue',
+        `warren-bench-failover-${Date.now().toString(36)}`,
+        '--rate',
+        '500',
+        '--batch',
+        '10',
+      ])
+    : undefined;
+  try {
+    await probe.waitFor('probe start', (e) => e.kind === 'started', 30_000);
+    if (load)
+      await load.waitFor('traffic', (e) => ((e as { confirmed?: number }).confirmed ?? 0) >= 1_000, 60_000);
+    await sleep(1_000);
+    const killedAt = Date.now();
+    await killServiceForGood(env, master, 'haproxy');
+    await until(`VIP on ${backup}`, async () => (await vipHolder(status, vip)) === backup, 60_000, 100);
+    await sleep(3_000); // let the probe see the endpoint answer steadily again
+    const movedAt = Date.now();
+    probe.stop();
+    const p = await probe.result;
+    if (p.endedDown)
+      throw new Error(`${vip}:${status.endpoint.amqpPort} did not answer again after the failover`);
+    // The failover's outage: the one that began after the kill (a probe may also have blipped before).
+    const outage = p.outages
+      .filter((o) => p.startedAt + o.endMs >= killedAt)
+      .reduce((m, o) => Math.max(m, o.durationMs), 0);
+    log(`VIP failover: ${(outage / 1000).toFixed(2)} s outage (${master} → ${backup})`);
+    if (load) {
+      await sleep(2_000);
+      load.stop();
+      const r = await load.result;
+      const off = (epoch: number) => epoch - r.startedAt;
+      onTimeline?.({
+        title: `${env}: VIP failover when the keepalived master's HAProxy dies`,
+        bucketMs: r.timeline.bucketMs,
+        confirmed: r.timeline.confirmed,
+        outages: p.outages
+          .filter((o) => p.startedAt + o.endMs >= killedAt)
+          .map((o) => ({
+            startMs: off(p.startedAt + o.startMs),
+            endMs: off(p.startedAt + o.endMs),
+            label: `TCP probe outage ${(o.durationMs / 1000).toFixed(2)} s`,
+          })),
+        marks: [
+          { t: off(killedAt), label: `HAProxy on ${master} killed` },
+          { t: off(movedAt - 3_000), label: `VIP seen on ${backup}` },
+        ],
+        caption: `published ${r.published}, confirmed ${r.confirmed}, consumed ${r.consumed}, duplicates ${r.duplicates}, lost ${r.lost}; ${new Date().toISOString().slice(0, 16)}Z`,
+      });
+    }
+    return outage / 1000;
+  } finally {
+    probe.kill();
+    load?.kill();
+    await reviveService(env, master, 'haproxy');
+    await until(
+      `VIP back on ${master}`,
+      async () => (await vipHolder(status, vip)) === master,
+      60_000,
+      200,
+    ).catch(() => log(`the VIP did not return to ${master} (no preemption?)`));
+  }
+}
+
+async function measureThroughput(env: string, status: LabStatus, t: Topology, host: string): Promise<number> {
+  const agent = startAgent<LoadResult>(clientNetns(env), [
+    'load',
+    '--host',
+    host,
+    '--port',
+    String(status.endpoint.amqpPort),
+    '--credentials',
+    status.credentials,
+    '--queue',
+    `warren-bench-throughput-${Date.now().toString(36)}`,
+    '--queue-type',
+    t.rabbitmq.replication === 'quorum' ? 'quorum' : 'classic',
+    '--rate',
+    '0',
+    '--batch',
+    '100',
+    '--duration-ms',
+    '10000',
+  ]);
+  const r = await agent.result;
+  if (r.lost > 0) throw new Error(`throughput run to ${host} lost ${r.lost} messages`);
+  return r.throughput;
+}
+
+async function drillCounts(env: string, d: Drill, log: (l: string) => void): Promise<DrillCounts> {
+  try {
+    const r: DrillResult = await runDrill(env, d, { log });
+    return {
+      name: r.name,
+      published: r.published,
+      confirmed: r.confirmed,
+      consumed: r.consumed,
+      duplicates: r.duplicates,
+      lost: r.lost,
+      recovered: r.recovered,
+    };
+  } catch (e) {
+    log(`drill ${d.name} failed: ${(e as Error).message}`);
+    return {
+      name: d.name,
+      published: null,
+      confirmed: null,
+      consumed: null,
+      duplicates: null,
+      lost: null,
+      error: (e as Error).message,
+    };
+  }
+}
+
+/** The report as a table for people. */
+export function formatBench(r: BenchReport): string {
+  const mark = (ok: boolean | null) => (ok === null ? ' ' : ok ? '✓' : '✗');
+  const le = (v: number | null, max: number) => (v === null ? null : v <= max);
+  const rows: [string, string, string, string][] = [
+    [
+      'boot to healthy',
+      fmt(r.bootToHealthySeconds, 's'),
+      `≤ ${TARGETS.bootToHealthySeconds} s`,
+      mark(le(r.bootToHealthySeconds, TARGETS.bootToHealthySeconds)),
+    ],
+    [
+      'VIP failover outage',
+      fmt(r.vipFailoverSeconds, 's'),
+      `≤ ${TARGETS.vipFailoverSeconds} s`,
+      mark(le(r.vipFailoverSeconds, TARGETS.vipFailoverSeconds)),
+    ],
+    [
+      'dead backend marked down',
+      fmt(r.backendDownSeconds, 's'),
+      `≤ ${TARGETS.backendDownSeconds} s`,
+      mark(le(r.backendDownSeconds, TARGETS.backendDownSeconds)),
+    ],
+    ['throughput direct', fmt(r.throughput.direct, 'msg/s'), '', ' '],
+    ['throughput front door', fmt(r.throughput.frontDoor, 'msg/s'), '', ' '],
+    [
+      'front door / direct',
+      r.throughput.ratio === null ? '—' : `${(r.throughput.ratio * 100).toFixed(1)} %`,
+      `≥ ${TARGETS.throughputRatio * 100} %`,
+      mark(r.throughput.ratio === null ? null : r.throughput.ratio >= TARGETS.throughputRatio),
+    ],
+    ['synth (all environments)', fmt(r.synthSeconds, 's'), '', ' '],
+  ];
+  const lines = [`warren bench: ${r.env} lab, ${r.machine.cpus} cores, medians of ${r.repeat}`, ''];
+  for (const [a, b, c, d] of rows) lines.push(`  ${d} ${a.padEnd(26)} ${b.padStart(12)}   ${c}`);
+  if (r.drills.length > 0) {
+    lines.push('', `  drill                        published  confirmed   consumed  duplicates  lost`);
+    for (const d of r.drills) {
+      const n = (v: number | null) => (v === null ? '—' : String(v)).padStart(9);
+      lines.push(
+        `  ${mark(d.lost === null ? false : d.lost === 0 && d.recovered !== false)} ${d.name.padEnd(26)} ${n(d.published)}  ${n(d.confirmed)}  ${n(d.consumed)}  ${n(d.duplicates).padStart(10)}  ${n(d.lost).padStart(4)}` +
+          (d.error ? `\n      ${d.error}` : ''),
+      );
+    }
+  }
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  return lines.join('\n');
+}
+
+function fmt(v: number | null, unit: string): string {
+  return v === null ? '—' : `${v} ${unit}`;
+}
