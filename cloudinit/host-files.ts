@@ -1,5 +1,5 @@
 /** Every file one host's user-data writes, in the order cloud-init writes them. */
-import { hostNamed, OS_PROFILES, type Topology } from '../topology';
+import { hostNamed, FRONT_DOOR_PACKAGES, type Topology } from '../topology';
 import { renderEtcHosts } from './etc-hosts';
 import { renderHaproxyCfg, renderHaproxyDropin } from './haproxy-cfg';
 import { renderKeepalivedConf } from './keepalived-conf';
@@ -26,7 +26,7 @@ export function renderHostFiles(t: Topology, hostName: string, platform: Platfor
   return [
     ...common,
     renderHaproxyCfg(t, {
-      haproxyVersion: OS_PROFILES[t.image.ubuntu].haproxy,
+      haproxyVersion: FRONT_DOOR_PACKAGES[t.image.ubuntu].haproxy,
       stats: true,
       sendProxy: t.rabbitmq.proxyProtocol,
       balance: fd.balance,

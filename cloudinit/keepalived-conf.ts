@@ -9,7 +9,7 @@
  * veth; the password is a secret), so warren-haproxy-boot writes them to a root-only file that this
  * configuration includes.
  */
-import { keepalivedDialect, OS_PROFILES, PORTS, type Topology } from '../topology';
+import { keepalivedDialect, FRONT_DOOR_PACKAGES, PORTS, type Topology } from '../topology';
 import { markerComment } from './marker';
 import { KEEPALIVED_RUNTIME_FILE, SCRIPTS_DIR } from './paths';
 import type { RenderedFile } from './rendered-file';
@@ -22,7 +22,7 @@ export function renderKeepalivedConf(t: Topology, hostName: string): RenderedFil
   const me = fd.haproxy.find((h) => h.name === hostName);
   if (!me) throw new Error(`${hostName} is not a HAProxy host of ${t.name}`);
   const peers = fd.haproxy.filter((h) => h !== me);
-  const d = keepalivedDialect(OS_PROFILES[t.image.ubuntu].keepalived);
+  const d = keepalivedDialect(FRONT_DOOR_PACKAGES[t.image.ubuntu].keepalived);
   const top = Math.max(...fd.haproxy.map((h) => h.priority));
   const prefix = t.network.subnets.find((s) => s.name === me.subnet)?.cidr.split('/')[1] ?? '32';
   const globalDefs = [`    router_id ${me.name}`];

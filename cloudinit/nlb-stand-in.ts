@@ -3,7 +3,7 @@
  * and 15672 to the nodes with health checks, as an NLB does; no keepalived, no stats page, no
  * secrets. With `proxyProtocol` it sends PROXY v2 like an NLB target group with proxy protocol on.
  */
-import { hostsOf, OS_PROFILES, type Topology } from '../topology';
+import { hostsOf, FRONT_DOOR_PACKAGES, type Topology } from '../topology';
 import { cloudConfigYaml } from './cloud-config';
 import { renderHaproxyCfg } from './haproxy-cfg';
 import { generatedBy, markerComment } from './marker';
@@ -32,7 +32,7 @@ export function renderNlbStandInFiles(t: Topology, ip: string): RenderedFile[] {
         '\n',
     },
     renderHaproxyCfg(t, {
-      haproxyVersion: OS_PROFILES['debian-12'].haproxy,
+      haproxyVersion: FRONT_DOOR_PACKAGES['debian-12'].haproxy,
       stats: false,
       sendProxy: t.rabbitmq.proxyProtocol,
       balance: 'roundrobin',

@@ -7,7 +7,7 @@ import {
   ADMIN_USERNAME,
   hostNamed,
   keepalivedDialect,
-  OS_PROFILES,
+  FRONT_DOOR_PACKAGES,
   PORTS,
   rabbitCliDialect,
   STATS_USERNAME,
@@ -56,7 +56,7 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
   }
   if (t.frontDoor.kind !== 'keepalived')
     throw new Error(`host ${hostName} is a HAProxy host without keepalived`);
-  const os = OS_PROFILES[t.image.ubuntu];
+  const os = FRONT_DOOR_PACKAGES[t.image.ubuntu];
   const kd = keepalivedDialect(os.keepalived);
   const subnet = t.network.subnets.find((s) => s.name === host.subnet);
   return {

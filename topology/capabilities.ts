@@ -311,6 +311,21 @@ export function keepalivedDialect(version: string): KeepalivedDialect {
   return { version, unicast: f('unicast'), scriptSecurity: f('scriptSecurity'), include: f('include') };
 }
 
+/**
+ * HAProxy and keepalived as each release packages them, with the patch level where the dialect
+ * depends on it (keepalived's unicast VRRP arrived in 1.2.8; xenial ships 1.2.24). OS_PROFILES keeps
+ * major.minor because the image pins match on it.
+ */
+export const FRONT_DOOR_PACKAGES: Readonly<
+  Record<UbuntuRelease | 'debian-12', { readonly haproxy: string; readonly keepalived: string }>
+> = {
+  '16.04': { haproxy: '1.6.3', keepalived: '1.2.24' },
+  '20.04': { haproxy: '2.0.13', keepalived: '2.0.19' },
+  '22.04': { haproxy: '2.4.24', keepalived: '2.2.4' },
+  '24.04': { haproxy: '2.8.5', keepalived: '2.2.8' },
+  'debian-12': { haproxy: '2.6.12', keepalived: '2.2.7' },
+};
+
 /** The RabbitMQ versions whose dialects warren claims to support (unit tests check each). */
 export const SUPPORTED_RABBITMQ_PROFILES = ['3.5.7', '3.10.8', '3.13.7', '4.1.4'] as const;
 
@@ -404,7 +419,9 @@ export const HAPROXY_KEYWORDS = {
 } as const satisfies Record<string, FeatureRow>;
 
 /** keepalived keywords in warren's keepalived.conf. `ignoredBefore`: older releases skip it harmlessly. */
-export const KEEPALIVED_KEYWORDS: Readonly<Record<string, FeatureRow & { readonly skippedBefore?: boolean }>> = {
+export const KEEPALIVED_KEYWORDS: Readonly<
+  Record<string, FeatureRow & { readonly skippedBefore?: boolean }>
+> = {
   global_defs: { since: '1.0.0' },
   router_id: { since: '1.0.0' },
   script_user: { since: '1.3.0', skippedBefore: true },

@@ -19,7 +19,10 @@ function haproxyCheck(cfg: string): { code: number; out: string } {
     const file = path.join(dir, 'haproxy.cfg');
     writeFileSync(file, cfg);
     // A dummy stands in for the password warren-haproxy-boot loads from the secret at boot.
-    return run('haproxy', ['-c', '-f', file], { ...process.env, [STATS_PASSWORD_VAR]: 'dummy-for-config-check' });
+    return run('haproxy', ['-c', '-f', file], {
+      ...process.env,
+      [STATS_PASSWORD_VAR]: 'dummy-for-config-check',
+    });
   });
 }
 
@@ -37,11 +40,16 @@ const IFACE =
 function keepalivedCheck(conf: string): { code: number; out: string } {
   return withTempDir('keepalived', (dir) => {
     const runtime = path.join(dir, 'runtime.conf');
-    writeFileSync(runtime, `interface ${IFACE}\nauthentication {\n    auth_type PASS\n    auth_pass 0123abcd\n}\n`);
+    writeFileSync(
+      runtime,
+      `interface ${IFACE}\nauthentication {\n    auth_type PASS\n    auth_pass 0123abcd\n}\n`,
+    );
     const file = path.join(dir, 'keepalived.conf');
     writeFileSync(
       file,
-      conf.replace(`include ${KEEPALIVED_RUNTIME_FILE}`, `include ${runtime}`).replaceAll(`${INSTANCE_SCRIPTS_DIR}/`, `${SCRIPTS_DIR}/`),
+      conf
+        .replace(`include ${KEEPALIVED_RUNTIME_FILE}`, `include ${runtime}`)
+        .replaceAll(`${INSTANCE_SCRIPTS_DIR}/`, `${SCRIPTS_DIR}/`),
     );
     return run('keepalived', ['-t', '-l', '-f', file]);
   });

@@ -3,7 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hostsOf, listEnvironments, validateTopology, type EnvironmentInput, type Host, type Topology } from '../../topology';
+import {
+  hostsOf,
+  listEnvironments,
+  validateTopology,
+  type EnvironmentInput,
+  type Host,
+  type Topology,
+} from '../../topology';
 
 export interface EnvHost {
   readonly env: string;

@@ -53,7 +53,12 @@ describe('user-data', () => {
         expect(doc.manage_etc_hosts).toBe(false);
         const files = renderHostFiles(t, host.name, platform);
         expect(doc.write_files).toEqual(
-          files.map((f) => ({ path: f.path, owner: f.owner, permissions: f.permissions, content: f.content })),
+          files.map((f) => ({
+            path: f.path,
+            owner: f.owner,
+            permissions: f.permissions,
+            content: f.content,
+          })),
         );
         expect(doc.runcmd).toEqual([[BOOT_SCRIPTS[host.role]]]);
         for (const f of files) {
@@ -100,7 +105,10 @@ describe('user-data', () => {
 
   it('cloud-init schema -c rejects a broken document (the check can fail)', () => {
     const { t, host } = everyHost()[0]!;
-    const broken = renderUserData(t, host.name, 'lab').replace('preserve_hostname: false', 'preserve_hostname: [1]');
+    const broken = renderUserData(t, host.name, 'lab').replace(
+      'preserve_hostname: false',
+      'preserve_hostname: [1]',
+    );
     expect(schemaCheck(broken).code).not.toBe(0);
   });
 });
