@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdktf';
 import { renderUserData } from '../cloudinit';
-import { readBakeManifest } from '../images/bake-manifest';
+import { readBakeManifest } from '../images';
 import { listEnvironments, loadEnvironment, type Topology } from '../topology';
 import { renderReviewSummary } from './review-summary';
 import { stateBackendFromEnv, type StateBackendOptions } from './state-backend';

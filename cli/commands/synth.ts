@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeImageTemplates } from '../../images/write-image-templates';
+import { writeImageTemplates } from '../../images';
 import { ConstructError, synthesizeApp } from '../../stacks';
 import { listEnvironments, loadEnvironment } from '../../topology';
 import { parseFlags, UserError, type Command } from '../command';
