@@ -124,7 +124,7 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
       shellStep(postInstall, { WARREN_ROOT: '/' }),
       shellStep(installBoot, { WARREN_ROOT: '/' }),
       { shell: { '//': 'the uploads are no part of the image', inline: [`sudo rm -rf ${REMOTE_DIR}`] } },
-      shellStep(wipe, { WARREN_ROOT: '/' }),
+      shellStep(wipe, { WARREN_ROOT: '/', WARREN_IMAGE_BUILD: '1' }),
     ],
     'post-processor': [
       {

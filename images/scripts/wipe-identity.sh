@@ -4,11 +4,17 @@
 # Every instance launched from the image must boot as itself: a baked Mnesia directory or cookie
 # would make every node the build host, and a baked machine-id or host key would be shared.
 # Works on WARREN_ROOT (default /); the lab runs it from the host against its image. Idempotent.
-# Env: WARREN_ROOT.
+# Env: WARREN_ROOT, WARREN_IMAGE_BUILD=1 (required when WARREN_ROOT is /).
 set -euo pipefail
 
 root="${WARREN_ROOT:-/}"
 [ -d "$root" ] || { echo "wipe-identity: WARREN_ROOT '$root' is not a directory" >&2; exit 1; }
+# Wiping the running system is only ever right on an image build instance: refuse it anywhere else.
+if [ "$root" = / ] && [ "${WARREN_IMAGE_BUILD:-}" != 1 ]; then
+  echo "wipe-identity: refusing to wipe this machine's own identity (SSH host keys, machine-id, logs)." >&2
+  echo "  On an image build instance set WARREN_IMAGE_BUILD=1; to finish an image directory set WARREN_ROOT=<dir>." >&2
+  exit 1
+fi
 if [ "$root" = / ] && [ -d /run/systemd/system ] && systemctl is-active --quiet rabbitmq-server.service; then
   echo "wipe-identity: rabbitmq-server is running; run post-install first" >&2
   exit 1

@@ -21,6 +21,7 @@ import {
   applyProvisioningSteps,
   BOOT_SCRIPTS_DIR,
   provisioningSteps,
+  SCRIPTS_DIR,
   unitsOf,
   type ImageRole,
 } from '../../images';
@@ -214,6 +215,29 @@ describe('provisioning steps on a real Debian 12 root (the lab base image, throu
         expect(
           existsSync(path.join(root, 'etc/systemd/system/multi-user.target.wants/rabbitmq-server.service')),
         ).toBe(true);
+        // Inside the root (chroot), WARREN_ROOT=/ is "this machine": the wipe refuses without the
+        // build flag and touches nothing.
+        cpSync(path.join(SCRIPTS_DIR, 'wipe-identity.sh'), path.join(root, 'tmp/wipe-identity.sh'));
+        const refused = spawnSync(
+          'chroot',
+          [
+            root,
+            '/usr/bin/env',
+            '-i',
+            'PATH=/usr/bin:/bin',
+            'WARREN_ROOT=/',
+            'bash',
+            '/tmp/wipe-identity.sh',
+          ],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toMatch(/refusing to wipe this machine's own identity/);
+        expect(statSync(path.join(root, 'etc/machine-id')).size).toBeGreaterThan(0);
+        expect(existsSync(path.join(root, 'var/lib/rabbitmq/.erlang.cookie'))).toBe(true);
+
         await applyProvisioningSteps(root, 'haproxy', { plugins: ['rabbitmq_management'] });
         const wants = readdirSync(path.join(root, 'etc/systemd/system'), {
           recursive: true,

@@ -112,7 +112,7 @@ describe('image templates', async () => {
     expect(step(template, 'install-boot-scripts.sh').WARREN_BOOT_SCRIPTS_DIR).toBe(
       '/tmp/warren/boot-scripts',
     );
-    expect(step(template, 'wipe-identity.sh').WARREN_ROOT).toBe('/');
+    expect(step(template, 'wipe-identity.sh')).toMatchObject({ WARREN_ROOT: '/', WARREN_IMAGE_BUILD: '1' });
   });
 
   it('installs the pinned AWS CLI v2 bundle (IMDSv2) on every release, in both roles', async () => {
