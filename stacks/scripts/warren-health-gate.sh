@@ -19,8 +19,14 @@ for tool in aws curl node; do
 done
 
 # The password goes from SSM to curl's stdin config, never onto a command line.
-password="$(aws ssm get-parameter --region "$WARREN_REGION" --with-decryption \
-  --name "$WARREN_ADMIN_PASSWORD_PARAMETER" --query Parameter.Value --output text)"
+# WARREN_SSM_ENDPOINT_URL (optional) points the AWS CLI at another SSM endpoint.
+ssm_endpoint=() # expanded with ${…+…} below: bash 3.2 (macOS) treats an empty array as unset
+if [[ -n "${WARREN_SSM_ENDPOINT_URL:-}" ]]; then ssm_endpoint=(--endpoint-url "$WARREN_SSM_ENDPOINT_URL"); fi
+if ! password="$(aws ssm get-parameter ${ssm_endpoint[@]+"${ssm_endpoint[@]}"} --region "$WARREN_REGION" --with-decryption \
+  --name "$WARREN_ADMIN_PASSWORD_PARAMETER" --query Parameter.Value --output text)"; then
+  log "could not read $WARREN_ADMIN_PASSWORD_PARAMETER from SSM in $WARREN_REGION; check this machine's AWS credentials"
+  exit 1
+fi
 base="http://${WARREN_ENDPOINT}:${WARREN_MANAGEMENT_PORT}/api"
 
 api() {
