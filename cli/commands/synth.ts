@@ -7,7 +7,7 @@ import { parseFlags, UserError, type Command } from '../command';
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'write Packer templates and the CDKTF stacks (cdktf.out/)',
-  help: `Usage: warren synth [--env NAME]... [--out DIR] [--health-gate]
+  help: `Usage: warren synth [--env NAME]... [--out DIR] [--images-out DIR] [--health-gate]
 
 Writes, for every environment (or the ones given):
   images/out/<env>/<role>/        Packer templates and provisioning scripts
@@ -21,6 +21,7 @@ State is local (terraform.warren-<env>.tfstate next to <out>) unless WARREN_STAT
 Options:
   -e, --env NAME         an environment in environments/ (repeatable; default: all)
   -o, --out DIR          output directory (default: cdktf.out)
+      --images-out DIR   write the Packer templates to DIR/<env>/ (default: images/out)
       --health-gate      add the health gate: deploy waits until the cluster answers through the
                          front door (the deploying machine must reach it); same as WARREN_HEALTH_GATE=1
   -h, --help             this text`,
@@ -29,13 +30,18 @@ Options:
       env: { type: 'string', short: 'e', multiple: true },
       out: { type: 'string', short: 'o' },
       'health-gate': { type: 'boolean' },
+      'images-out': { type: 'string' },
     });
+    const imagesOut = values['images-out'];
     const names = values.env ?? listEnvironments();
     // Load (and validate) every environment before writing anything.
     const topologies = names.map((name) => loadEnvironment(name).topology);
     for (const t of topologies) {
-      const written = writeImageTemplates(t);
-      console.log(`images/out/${t.name}/: ${written.length} files`);
+      const outDir = imagesOut !== undefined ? path.resolve(imagesOut, t.name) : undefined;
+      const written = writeImageTemplates(t, outDir !== undefined ? { outDir } : {});
+      const shown =
+        outDir !== undefined ? path.relative(process.cwd(), outDir) || '.' : `images/out/${t.name}`;
+      console.log(`${shown}/: ${written.length} files`);
     }
     let result;
     try {
