@@ -29,6 +29,7 @@ export {
 } from './image-template';
 export * from './packer-template';
 export {
+  DEBIAN_12_PACKAGES,
   frontDoorPackagePlan,
   rabbitPackagePlan,
   TEAM_RABBITMQ_ERLANG,

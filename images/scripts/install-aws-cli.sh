@@ -15,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 installed_version() { /usr/local/bin/aws --version 2> /dev/null | sed -n 's|^aws-cli/\([^ ]*\) .*|\1|p'; }
 
-if dpkg-query -W -f '${db:Status-Abbrev}' awscli 2> /dev/null | grep -q '^ii'; then
+if dpkg-query -W -f '${db:Status-Abbrev}' awscli 2> /dev/null | grep -q '^[ih]i'; then
   apt-get -y -q purge awscli
 fi
 

@@ -92,11 +92,11 @@ PREF
   [ "$have" = "$rabbitmq_version" ] || { echo "install-rabbitmq: rabbitmq-server is $have, expected $rabbitmq_version" >&2; exit 1; }
   while read -r name version; do
     [ "$version" = "$erlang_version" ] || { echo "install-rabbitmq: $name is $version, expected $erlang_version" >&2; exit 1; }
-  done < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' 'erlang*' | awk '$1 == "ii" { print $2, $3 }')
+  done < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' 'erlang*' | awk '$1 ~ /^[ih]i$/ { print $2, $3 }')
   packages=(rabbitmq-server)
 fi
 
-mapfile -t erlang_packages < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'erlang*' | awk '$1 == "ii" { print $2 }')
+mapfile -t erlang_packages < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'erlang*' | awk '$1 ~ /^[ih]i$/ { print $2 }')
 apt-mark hold "${packages[@]}" "${erlang_packages[@]}" > /dev/null
 
 mkdir -p /etc/warren
