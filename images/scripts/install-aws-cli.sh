@@ -24,7 +24,10 @@ if [ "$(installed_version)" = "$version" ]; then
   exit 0
 fi
 
-apt-get -y -q install --no-install-recommends ca-certificates curl unzip
+if ! command -v curl > /dev/null || ! command -v unzip > /dev/null; then
+  apt-get -y -q update
+  apt-get -y -q install --no-install-recommends ca-certificates curl unzip
+fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 curl -fsSL --retry 3 --proto '=https' "$url" -o "$tmp/awscliv2.zip"
