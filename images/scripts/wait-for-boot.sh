@@ -29,9 +29,12 @@ wait_until "cloud-init to finish" test -e /var/lib/cloud/instance/boot-finished
 
 # Stop apt's background jobs for the rest of the bake; post-install disables their timers.
 systemctl stop apt-daily.timer apt-daily-upgrade.timer > /dev/null 2>&1 || true
+# unattended-upgrades.service itself stays active for good (a shutdown helper), so look for the
+# upgrade run (/usr/bin/unattended-upgrade), not the service.
 apt_jobs_idle() {
-  ! systemctl is-active --quiet apt-daily.service apt-daily-upgrade.service unattended-upgrades.service 2> /dev/null \
-    && ! pgrep -x 'apt-get|apt|dpkg|unattended-upgr' > /dev/null
+  ! systemctl is-active --quiet apt-daily.service apt-daily-upgrade.service 2> /dev/null \
+    && ! pgrep -x 'apt-get|apt|dpkg' > /dev/null \
+    && ! pgrep -f '/usr/bin/unattended-upgrade( |$)' > /dev/null
 }
 wait_until "apt's background jobs to finish" apt_jobs_idle
 echo "wait-for-boot: instance ready for package installs"
