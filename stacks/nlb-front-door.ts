@@ -84,15 +84,7 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
       fail(`healthCheckThreshold ${threshold} is out of range`, 'give 2 to 10');
     }
 
-    const proxy = t.rabbitmq.proxyProtocol;
-    this.listeners = {
-      amqp: {
-        port: PORTS.amqp,
-        proxyProtocolV2: proxy,
-        healthCheckPort: proxy ? String(PORTS.management) : 'traffic-port',
-      },
-      management: { port: PORTS.management, proxyProtocolV2: false, healthCheckPort: 'traffic-port' },
-    };
+    this.listeners = nlbListenerSpecs(t);
     this.loadBalancer = new Lb(this, 'nlb', {
       name: `warren-${t.name}`,
       loadBalancerType: 'network',
@@ -145,4 +137,20 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
     }
     this.resources = resources;
   }
+}
+
+/**
+ * The two listeners and how their targets are checked. With the PROXY protocol on, the AMQP group's
+ * health check goes to the management port: the NLB would send the header (LOCAL) on checks too.
+ */
+export function nlbListenerSpecs(t: Topology): Record<'amqp' | 'management', NlbListenerSpec> {
+  const proxy = t.rabbitmq.proxyProtocol;
+  return {
+    amqp: {
+      port: PORTS.amqp,
+      proxyProtocolV2: proxy,
+      healthCheckPort: proxy ? String(PORTS.management) : 'traffic-port',
+    },
+    management: { port: PORTS.management, proxyProtocolV2: false, healthCheckPort: 'traffic-port' },
+  };
 }

@@ -6,6 +6,7 @@
 import { hostsOf, PORTS, ssmPrefix, stackId, type PolicyRole, type Topology } from '../topology';
 import { SECRET_KEYS } from '../topology';
 import { amiTags } from './machine-image';
+import { nlbListenerSpecs } from './nlb-front-door';
 import {
   portLabel,
   securityGroupName,
@@ -149,6 +150,41 @@ export function renderReviewSummary(input: ReviewInput): string {
   out.push(
     table(['Host', 'Role', 'Subnet', 'AZ', 'Private IP', 'Instance type', 'Security group'], hostRows),
   );
+  out.push('');
+  out.push('## Front door');
+  out.push('');
+  if (fd.kind === 'keepalived') {
+    const [master, backup] = [...fd.haproxy].sort((a, b) => b.priority - a.priority);
+    out.push(
+      table(
+        ['VIP', 'Subnet', 'Virtual router', 'Starts on (priority)', 'Backup (priority)', 'VIP moves by'],
+        [
+          [
+            fd.vip,
+            fd.haproxy[0]!.subnet,
+            fd.virtualRouterId,
+            `${master!.name} (${master!.priority})`,
+            `${backup!.name} (${backup!.priority})`,
+            'ec2:AssignPrivateIpAddresses / UnassignPrivateIpAddresses on the two interfaces only',
+          ],
+        ],
+      ),
+    );
+  } else {
+    const specs = nlbListenerSpecs(t);
+    out.push(
+      table(
+        ['Listener', 'Target group', 'Targets', 'PROXY protocol v2', 'Health check'],
+        (['amqp', 'management'] as const).map((k) => [
+          `TCP ${specs[k].port}`,
+          `warren-${t.name}-${k === 'amqp' ? 'amqp' : 'mgmt'}`,
+          t.rabbitmq.nodes.map((n) => n.name).join(', '),
+          specs[k].proxyProtocolV2 ? 'yes' : 'no',
+          `TCP ${specs[k].healthCheckPort === 'traffic-port' ? specs[k].port : specs[k].healthCheckPort}`,
+        ]),
+      ),
+    );
+  }
   out.push('');
   out.push('## Ports');
   out.push('');

@@ -23,9 +23,19 @@ function tableUnder(md: string, heading: string): string[][] {
   );
 }
 
+interface ListenerFact {
+  port: string;
+  group: string;
+  targets: string;
+  proxy: string;
+  check: string;
+}
+
 interface StackFacts {
+  listeners: ListenerFact[];
   hosts: Map<string, { ip: string; az: string; subnetSuffix: string; type: string; sg: string }>;
   vip?: string;
+  vipHost?: string;
   rules: string[];
   parameters: string[];
   region: string;
@@ -40,6 +50,7 @@ function factsOf(tf: TfJson): StackFacts {
   const enis = resourcesByAddress(tf, 'aws_network_interface');
   const hosts = new Map<string, StackFacts['hosts'] extends Map<string, infer V> ? V : never>();
   let vip: string | undefined;
+  let vipHost: string | undefined;
   for (const i of resources(tf, 'aws_instance')) {
     const name = (i.tags as Record<string, string>).Name!;
     const eniRef = (i.primary_network_interface as { network_interface_id?: string } | undefined)
@@ -47,7 +58,7 @@ function factsOf(tf: TfJson): StackFacts {
     const eni = eniRef ? enis.get(referencedAddress(eniRef)!) : undefined;
     const subnet = subnets.get(referencedAddress(eni ? eni.subnet_id : i.subnet_id)!)!;
     const ips = eni ? (eni.private_ip_list as string[]) : [String(i.private_ip)];
-    if (ips.length > 1) vip = ips[1];
+    if (ips.length > 1) [vip, vipHost] = [ips[1], name];
     hosts.set(name, {
       ip: ips[0]!,
       az: String(subnet.availability_zone),
@@ -76,9 +87,29 @@ function factsOf(tf: TfJson): StackFacts {
     })
     .sort();
   const provider = tf.provider.aws![0] as { region: string };
+  const groups = resourcesByAddress(tf, 'aws_lb_target_group');
+  const instances = resourcesByAddress(tf, 'aws_instance');
+  const listeners = resources(tf, 'aws_lb_listener').map((l) => {
+    const arn = (l.default_action as { target_group_arn: string }[])[0]!.target_group_arn;
+    const g = groups.get(referencedAddress(arn)!)!;
+    const check = g.health_check as { protocol: string; port: string };
+    const targets = resources(tf, 'aws_lb_target_group_attachment')
+      .filter((a) => a.target_group_arn === arn)
+      .map((a) => (instances.get(referencedAddress(a.target_id)!)!.tags as Record<string, string>).Name)
+      .sort()
+      .join(', ');
+    return {
+      port: `${String(l.protocol)} ${String(l.port)}`,
+      group: String(g.name),
+      targets,
+      proxy: g.proxy_protocol_v2 ? 'yes' : 'no',
+      check: `${check.protocol} ${check.port === 'traffic-port' ? String(g.port) : check.port}`,
+    };
+  });
   return {
+    listeners,
     hosts,
-    ...(vip ? { vip } : {}),
+    ...(vip ? { vip, vipHost } : {}),
     rules,
     parameters: resources(tf, 'aws_ssm_parameter')
       .map((p) => String(p.name))
@@ -133,6 +164,27 @@ describe.each(listEnvironments())('review/%s.md', (env) => {
     } else {
       expect(vipRow?.[4]).toBe(facts.vip);
       expect(md).toContain(`amqp://${facts.vip}:5672`);
+    }
+  });
+
+  it('describes the front door as the stack builds it', () => {
+    const rows = tableUnder(md, 'Front door');
+    if (facts.vip !== undefined) {
+      expect(rows).toHaveLength(1);
+      expect(rows[0]![0]).toBe(facts.vip);
+      expect(rows[0]![3]).toMatch(new RegExp(`^${facts.vipHost} \\(`));
+      expect(facts.listeners).toEqual([]);
+    } else {
+      const listed = rows.map(([port, group, targets, proxy, check]) => ({
+        port,
+        group,
+        targets,
+        proxy,
+        check,
+      }));
+      expect(listed.sort((a, b) => a.port!.localeCompare(b.port!))).toEqual(
+        facts.listeners.sort((a, b) => a.port.localeCompare(b.port)),
+      );
     }
   });
 
