@@ -20,8 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../topology';
-import { labProvisioning } from './lab-provisioning';
+import { labProvisioning, type ImageInput } from './lab-provisioning';
 import { LAB_IMAGE_CACHE } from './paths';
 import { run, runOk } from './run';
 
@@ -65,11 +64,6 @@ locale: C.UTF-8
 /** Bumped when the way the image is assembled changes (so old caches are not reused). */
 const LAYOUT_VERSION = '1';
 
-export interface ImageInput {
-  readonly name: string;
-  readonly content: string;
-}
-
 function hash(parts: readonly string[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(`${p.length}:${p}`);
@@ -80,41 +74,32 @@ export function baseHash(): string {
   return hash([LAYOUT_VERSION, DEBIAN_SUITE, DEBIAN_MIRROR, 'minbase', ...LAB_IMAGE_PACKAGES]);
 }
 
-/** Every file that goes into the image beyond debootstrap: what the image hash covers. */
-export function imageInputs(): ImageInput[] {
-  const inputs: ImageInput[] = [{ name: LAB_CLOUD_CFG_PATH, content: LAB_CLOUD_CFG }];
-  for (const step of labProvisioning().inputs) inputs.push(step);
-  return inputs;
+/**
+ * Everything that goes into the image beyond debootstrap: what the image hash covers. The
+ * RabbitMQ plugins are enabled offline by post-install (as in the AMI), so they are an input too.
+ */
+export function imageInputs(plugins: readonly string[]): ImageInput[] {
+  return [
+    { name: LAB_CLOUD_CFG_PATH, content: LAB_CLOUD_CFG },
+    { name: 'plugins', content: plugins.join(' ') },
+    ...labProvisioning(plugins).inputs,
+  ];
 }
 
-export function imageHash(): string {
-  return hash([baseHash(), ...imageInputs().flatMap((i) => [i.name, i.content])]);
+export function imageHash(plugins: readonly string[]): string {
+  return hash([baseHash(), ...imageInputs(plugins).flatMap((i) => [i.name, i.content])]);
 }
 
-/** Files under a directory of the repository, recursively, sorted (for hashing). */
-export function repoFiles(dir: string): ImageInput[] {
-  const abs = path.join(PROJECT_ROOT, dir);
-  if (!existsSync(abs)) return [];
-  const out: ImageInput[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile())
-        out.push({ name: path.relative(PROJECT_ROOT, p), content: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(abs);
-  return out;
-}
-
-export function imageRoot(h = imageHash()): string {
+export function imageRoot(h: string): string {
   return path.join(LAB_IMAGE_CACHE, h, 'rootfs');
 }
 
-/** Makes sure the image exists and returns its root directory. */
-export async function ensureLabImage(onProgress: (line: string) => void): Promise<string> {
-  const h = imageHash();
+/** Makes sure the image with these RabbitMQ plugins exists and returns its root directory. */
+export async function ensureLabImage(
+  plugins: readonly string[],
+  onProgress: (line: string) => void,
+): Promise<string> {
+  const h = imageHash(plugins);
   const root = imageRoot(h);
   if (existsSync(path.join(LAB_IMAGE_CACHE, h, 'complete'))) return root;
   mkdirSync(LAB_IMAGE_CACHE, { recursive: true, mode: 0o755 });
@@ -126,11 +111,16 @@ export async function ensureLabImage(onProgress: (line: string) => void): Promis
   await runOk('cp', ['-a', '--reflink=auto', base, path.join(partial, 'rootfs')]);
   const rootfs = path.join(partial, 'rootfs');
   writeFileSync(path.join(rootfs, LAB_CLOUD_CFG_PATH), LAB_CLOUD_CFG, { mode: 0o644 });
-  await labProvisioning().apply(rootfs, (line) => onProgress(`image ${h}: ${line}`));
+  await labProvisioning(plugins).apply(rootfs, (line) => onProgress(`image ${h}: ${line}`));
   writeFileSync(
     path.join(partial, 'inputs.json'),
     JSON.stringify(
-      { hash: h, base: baseHash(), packages: LAB_IMAGE_PACKAGES, inputs: imageInputs().map((i) => i.name) },
+      {
+        hash: h,
+        base: baseHash(),
+        packages: LAB_IMAGE_PACKAGES,
+        inputs: imageInputs(plugins).map((i) => i.name),
+      },
       null,
       2,
     ),
@@ -151,9 +141,9 @@ async function ensureBase(onProgress: (line: string) => void): Promise<string> {
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   onProgress(`debootstrap ${DEBIAN_SUITE} from ${DEBIAN_MIRROR} (2–3 minutes, once)`);
-  let phase = '';
-  let count = 0;
   const started = Date.now();
+  let phase = '';
+  let lastShown = 0;
   const r = await run(
     'debootstrap',
     [
@@ -165,17 +155,16 @@ async function ensureBase(onProgress: (line: string) => void): Promise<string> {
     ],
     {
       onLine: (line) => {
-        const m = /^I: (Retrieving|Validating|Unpacking|Configuring|Extracting|Installing|Resolving)\b/.exec(
-          line,
-        );
+        const m = /^I: (Retriev|Validat|Extract|Install|Unpack|Configur)\w*\s*(.*)$/.exec(line);
         if (!m) return;
-        const p = m[1] as string;
-        if (p !== phase) {
-          phase = p;
-          count = 0;
-        }
-        if (count++ % 40 === 0) {
-          onProgress(`debootstrap: ${line.slice(3)} (${Math.round((Date.now() - started) / 1000)} s)`);
+        const p =
+          { Retriev: 'downloading', Validat: 'downloading', Extract: 'extracting' }[m[1] as string] ?? m[1];
+        const secs = Math.round((Date.now() - started) / 1000);
+        // One line per phase change, and at most one every 10 s within a phase.
+        if (p !== phase || Date.now() - lastShown > 10_000) {
+          phase = p as string;
+          lastShown = Date.now();
+          onProgress(`debootstrap (${secs} s): ${line.slice(3)}`);
         }
       },
     },

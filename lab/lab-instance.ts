@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -14,6 +15,7 @@ import {
   readFileSync,
   rmdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -49,30 +51,51 @@ export interface Seed {
   readonly secrets: Readonly<Record<SecretKey, string>>;
 }
 
-function writeInto(upper: string, file: string, content: string, mode: number): void {
+/**
+ * Creates `rel` (a directory) in the upper layer. Each component the image has is created with the
+ * image's mode and owner: an upper directory's attributes win in an overlay, so creating `etc/`
+ * 0700 here would make the instance's whole /etc unreadable to its services.
+ */
+function mkdirLikeImage(upper: string, image: string, rel: string, mode = 0o755): void {
+  let sofar = '';
+  for (const part of rel.split('/').filter((p) => p !== '')) {
+    sofar = path.join(sofar, part);
+    const target = path.join(upper, sofar);
+    if (existsSync(target)) continue;
+    const lower = path.join(image, sofar);
+    const st = existsSync(lower) ? statSync(lower) : undefined;
+    mkdirSync(target, { mode: st ? st.mode & 0o7777 : mode });
+    chmodSync(target, st ? st.mode & 0o7777 : mode);
+    if (st) chownSync(target, st.uid, st.gid);
+  }
+}
+
+function writeInto(upper: string, image: string, file: string, content: string, mode: number): void {
+  mkdirLikeImage(upper, image, path.dirname(file));
   const target = path.join(upper, file);
-  mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
   writeFileSync(target, content, { mode });
   chmodSync(target, mode);
+  chownSync(target, 0, 0);
 }
 
 /**
  * A blank disk with the instance's seed: NoCloud `meta-data` and `user-data`, and the secrets as
- * `/etc/warren/secrets/<key>` (0600), the lab's stand-in for SSM. Anything there before is wiped.
+ * `/etc/warren/secrets/<key>` (root, 0600 in a 0700 dir), the lab's stand-in for SSM. Anything
+ * there before is wiped.
  */
-export function blankDisk(d: InstanceDirs, seed: Seed): void {
+export function blankDisk(d: InstanceDirs, image: string, seed: Seed): void {
   rmSync(d.upper, { recursive: true, force: true });
   rmSync(d.work, { recursive: true, force: true });
   mkdirSync(d.upper, { recursive: true, mode: 0o755 });
   mkdirSync(d.work, { recursive: true, mode: 0o700 });
   mkdirSync(d.root, { recursive: true, mode: 0o755 });
   const metaData = `instance-id: ${seed.instanceId}\nlocal-hostname: ${seed.hostname}\n`;
-  writeInto(d.upper, 'var/lib/cloud/seed/nocloud/meta-data', metaData, 0o644);
-  writeInto(d.upper, 'var/lib/cloud/seed/nocloud/user-data', seed.userData, 0o600);
-  mkdirSync(path.join(d.upper, 'etc/warren/secrets'), { recursive: true, mode: 0o700 });
-  chmodSync(path.join(d.upper, 'etc/warren/secrets'), 0o700);
+  writeInto(d.upper, image, 'var/lib/cloud/seed/nocloud/meta-data', metaData, 0o644);
+  writeInto(d.upper, image, 'var/lib/cloud/seed/nocloud/user-data', seed.userData, 0o600);
+  mkdirLikeImage(d.upper, image, 'etc/warren');
+  mkdirLikeImage(d.upper, image, 'etc/warren/secrets', 0o700);
   for (const [key, value] of Object.entries(seed.secrets)) {
-    writeInto(d.upper, `etc/warren/secrets/${key}`, value, 0o600);
+    writeInto(d.upper, image, `etc/warren/secrets/${key}`, value, 0o600);
   }
 }
 

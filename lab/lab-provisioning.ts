@@ -1,45 +1,62 @@
 /**
- * How the lab image is finished after debootstrap: the provisioning steps the Packer template runs,
- * run from this machine against the image directory (WARREN_ROOT), for both roles, so one image
- * serves RabbitMQ nodes, HAProxy hosts and the NLB stand-in.
- *
- * INTERIM: until images/ exports provisioningSteps(role), this applies the same first-boot
- * identity wipe by hand (the steps the notes list) so that the lab can boot; it is replaced by the
- * real steps as soon as they land.
+ * How the lab image is finished after debootstrap: exactly the provisioning steps the Packer
+ * template runs (images/ `provisioningSteps(role)`: post-install, boot-script install, identity
+ * wipe), run from this machine against the image directory (WARREN_ROOT). Both roles' steps run, in
+ * order, so one image serves RabbitMQ nodes, HAProxy hosts and the NLB stand-in; what runs on a
+ * host is decided at boot by its user-data, as on EC2.
  */
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ImageInput } from './lab-image';
+import { applyProvisioningSteps, BOOT_SCRIPTS_DIR, IMAGE_ROLES, provisioningSteps } from '../images';
+import { PROJECT_ROOT } from '../topology';
+
+/** One input of the image (a file or a setting), by name and content. */
+export interface ImageInput {
+  readonly name: string;
+  readonly content: string;
+}
 
 export interface LabProvisioning {
-  /** The files the steps consist of (hashed into the image id). */
+  /** What the steps consist of (scripts, their env, the boot scripts): hashed into the image id. */
   readonly inputs: ImageInput[];
   apply(rootfs: string, onProgress: (line: string) => void): Promise<void>;
 }
 
-function interimIdentityWipe(rootfs: string): void {
-  const wants = path.join(rootfs, 'etc/systemd/system/multi-user.target.wants');
-  for (const unit of ['rabbitmq-server.service', 'haproxy.service', 'keepalived.service', 'epmd.service']) {
-    rmSync(path.join(wants, unit), { force: true });
-  }
-  const timers = path.join(rootfs, 'etc/systemd/system/timers.target.wants');
-  for (const t of ['apt-daily.timer', 'apt-daily-upgrade.timer'])
-    rmSync(path.join(timers, t), { force: true });
-  const data = path.join(rootfs, 'var/lib/rabbitmq');
-  rmSync(path.join(data, '.erlang.cookie'), { force: true });
-  const mnesia = path.join(data, 'mnesia');
-  if (existsSync(mnesia))
-    for (const e of readdirSync(mnesia)) rmSync(path.join(mnesia, e), { recursive: true, force: true });
-  rmSync(path.join(rootfs, 'var/lib/cloud'), { recursive: true, force: true });
-  writeFileSync(path.join(rootfs, 'etc/machine-id'), '');
+/** Files under a directory of the repository, recursively, sorted (for hashing). */
+export function repoFiles(dir: string): ImageInput[] {
+  const abs = path.join(PROJECT_ROOT, dir);
+  if (!existsSync(abs)) return [];
+  const out: ImageInput[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile())
+        out.push({ name: path.relative(PROJECT_ROOT, p), content: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(abs);
+  return out;
 }
 
-export function labProvisioning(): LabProvisioning {
+export function labProvisioning(plugins: readonly string[]): LabProvisioning {
+  const inputs: ImageInput[] = [];
+  for (const role of IMAGE_ROLES) {
+    for (const step of provisioningSteps(role, { plugins })) {
+      inputs.push({ name: `${role}:${step.name}:env`, content: JSON.stringify(step.env) });
+      inputs.push({ name: path.relative(PROJECT_ROOT, step.path), content: readFileSync(step.path, 'utf8') });
+    }
+  }
+  inputs.push(...repoFiles(path.relative(PROJECT_ROOT, BOOT_SCRIPTS_DIR)));
   return {
-    inputs: [{ name: 'lab/lab-provisioning.ts#interim', content: interimIdentityWipe.toString() }],
+    inputs,
     async apply(rootfs, onProgress) {
-      onProgress('interim identity wipe (until images/ provisioning lands)');
-      interimIdentityWipe(rootfs);
+      for (const role of IMAGE_ROLES) {
+        await applyProvisioningSteps(rootfs, role, {
+          plugins,
+          onProgress: (line) => onProgress(`${role} ${line}`),
+        });
+      }
     },
   };
 }

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../cli/command';
 import { loadEnvironment, type Topology } from '../topology';
-import { cloudinitApi } from './cloudinit-api';
+import { renderNlbStandInUserData, renderUserData } from './cloudinit-api';
 import { ensureHostRequirements } from './host-requirements';
 import { ensureLabImage } from './lab-image';
 import {
@@ -22,7 +22,7 @@ import {
   stopInstance,
 } from './lab-instance';
 import { createBridge, createHostNetwork, netnsExists, removeNetworks, setHostLink } from './lab-network';
-import { labPlan, type LabPlan } from './lab-plan';
+import { labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
 import { ensureLabSecrets, type LabSecrets } from './lab-secrets';
 import { hostState, readState, writeState, type HostState, type LabState, type LabStatus } from './lab-state';
 import {
@@ -41,12 +41,12 @@ export interface LabOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-/** How long a host may take from launch to cloud-init finished. */
-const BOOT_TIMEOUT_MS = 300_000;
+/** How long a host may take from launch to cloud-init finished (the boot scripts wait up to 660 s for peers). */
+const BOOT_TIMEOUT_MS = 720_000;
 /** How long the cluster may take to answer through the front door once every host has booted. */
 const CLUSTER_TIMEOUT_MS = 240_000;
 
-const PROBE = path.join(__dirname, 'scripts', 'probe-front-door.cjs');
+const PROBE = path.join(__dirname, 'scripts', 'probe-front-door.mjs');
 
 function topologyOf(env: string): Topology {
   return loadEnvironment(env).topology;
@@ -115,15 +115,10 @@ export async function labUp(env: string, opts: LabOptions = {}): Promise<LabStat
     await labDown(env, { onProgress: progress });
   }
 
-  const image = await ensureLabImage(progress);
+  const image = await ensureLabImage(t.rabbitmq.plugins, progress);
   const secrets = ensureLabSecrets(env);
-  const ci = cloudinitApi();
   const userData = new Map<string, string>();
-  for (const h of plan.hosts) {
-    if (h.role === 'rabbitmq' || h.role === 'haproxy')
-      userData.set(h.name, ci.renderUserData(t, h.name, 'lab'));
-    else if (h.role === 'nlb') userData.set(h.name, ci.renderNlbStandInUserData(t, h.ip));
-  }
+  for (const h of plan.hosts) if (h.kind === 'container') userData.set(h.name, labUserData(t, h));
 
   const state: LabState = {
     env,
@@ -148,13 +143,21 @@ export async function labUp(env: string, opts: LabOptions = {}): Promise<LabStat
   }
   writeState(state);
 
-  await Promise.all(
-    state.hosts.filter((h) => h.kind === 'container').map((h) => waitForBoot(env, h, progress, started)),
+  await waitForBoots(
+    env,
+    state.hosts.filter((h) => h.kind === 'container'),
+    progress,
+    started,
   );
   await waitForFrontDoor(t, plan, progress);
   const status = statusOf(state);
   progress(`the ${env} lab is up in ${Math.round((Date.now() - started) / 1000)} s`);
   return status;
+}
+
+/** A host's user-data: the stack's renderer with the lab's platform hooks; the NLB stand-in has its own. */
+export function labUserData(t: Topology, host: LabHostPlan): string {
+  return host.role === 'nlb' ? renderNlbStandInUserData(t, host.ip) : renderUserData(t, host.name, 'lab');
 }
 
 function leftoversExist(env: string, plan: LabPlan): boolean {
@@ -177,7 +180,7 @@ function bootHost(
   const dirs = instanceDirs(hostStateDir(state.env, host.name));
   mkdirSync(dirs.dir, { recursive: true, mode: 0o700 });
   if (blank) {
-    blankDisk(dirs, {
+    blankDisk(dirs, image, {
       instanceId: `${host.netns}-${host.generation}`,
       hostname: host.name,
       userData,
@@ -211,7 +214,7 @@ async function waitForBoot(env: string, host: HostState, progress: (line: string
         const tail = existsSync(dirs.console)
           ? readFileSync(dirs.console, 'utf8').split('\n').slice(-15).join('\n')
           : '';
-        throw new Error(`${host.name} stopped while booting; last console lines:\n${tail}`);
+        throw new UserError(`${host.name} stopped while booting; last console lines:\n${tail}`);
       }
       const init = launcher && containerInit(launcher);
       if (!init) return undefined;
@@ -228,12 +231,28 @@ async function waitForBoot(env: string, host: HostState, progress: (line: string
   if (status === 'error') {
     const init = containerInit(host.launcher!)!;
     const log = await execInContainer(init, ['tail', '-n', '25', '/var/log/cloud-init-output.log']);
-    throw new Error(
+    throw new UserError(
       `${host.name}: cloud-init finished with errors after ${secs} s; last lines of /var/log/cloud-init-output.log:\n` +
         `${log.stdout}\nInspect: npm run lab -- exec ${host.name} --env ${env} -- cloud-init status --long`,
     );
   }
   progress(`${host.name}: booted, cloud-init done (${secs} s)`);
+}
+
+/** Waits for every host, so that one failure does not hide another; throws them all together. */
+async function waitForBoots(
+  env: string,
+  hosts: HostState[],
+  progress: (line: string) => void,
+  since: number,
+) {
+  const results = await Promise.allSettled(hosts.map((h) => waitForBoot(env, h, progress, since)));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (failures.length > 0) {
+    throw new UserError(
+      `${failures.join('\n\n')}\n\nThe ${env} lab stays up for inspection; npm run lab -- down --env ${env} removes it.`,
+    );
+  }
 }
 
 interface Probe {
@@ -289,7 +308,7 @@ async function waitForFrontDoor(t: Topology, plan: LabPlan, progress: (line: str
       1000,
     );
   } catch (e) {
-    throw new Error(
+    throw new UserError(
       `${(e as Error).message}; the lab stays up for inspection (npm run lab -- exec rabbit-… --env ${t.name} -- rabbitmqctl cluster_status), ` +
         `npm run lab -- down --env ${t.name} removes it`,
     );
@@ -377,9 +396,7 @@ export async function replaceHost(env: string, host: string, opts: LabOptions = 
   await crashInstance(env, host, h.launcher);
   delete h.launcher;
   const t = topologyOf(env);
-  const ci = cloudinitApi();
-  const userData =
-    h.role === 'nlb' ? ci.renderNlbStandInUserData(t, h.ip) : ci.renderUserData(t, h.name, 'lab');
+  const userData = labUserData(t, h);
   h.generation += 1;
   bootHost(state, h, state.image, userData, ensureLabSecrets(env), true);
   writeState(state);

@@ -67,7 +67,9 @@ async function ctl(env: string, host: string, args: string[], timeoutMs = 30_000
   if (r.code !== 0) {
     // rabbitmqctl explains at length; the first line and epmd's verdict say enough.
     const lines = (r.stderr || r.stdout).split('\n').map((l) => l.trim());
-    const why = [lines.find((l) => l !== ''), lines.find((l) => l.startsWith('* epmd reports'))].filter(Boolean);
+    const why = [lines.find((l) => l !== ''), lines.find((l) => l.startsWith('* epmd reports'))].filter(
+      Boolean,
+    );
     throw new Error(`${host}: rabbitmqctl ${args[0]} failed (${r.code}): ${why.join(' ')}`);
   }
   return r.stdout;

@@ -1,10 +1,11 @@
 // Checks a lab's front door from inside the client namespace (run by `warren lab up` with
-// `ip netns exec wl-<env>-client node probe-front-door.cjs ADDRESS AMQP_PORT MGMT_PORT CREDENTIALS_FILE`):
+// `ip netns exec wl-<env>-client node probe-front-door.mjs ADDRESS AMQP_PORT MGMT_PORT CREDENTIALS_FILE`):
 // opens an AMQP TCP connection and asks the management API for the cluster's nodes. Prints JSON.
-'use strict';
-const fs = require('node:fs');
-const net = require('node:net');
-const http = require('node:http');
+import { Buffer } from 'node:buffer';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import process from 'node:process';
 
 const [address, amqpPort, managementPort, credentialsFile] = process.argv.slice(2);
 const { username, password } = JSON.parse(fs.readFileSync(credentialsFile, 'utf8'));
