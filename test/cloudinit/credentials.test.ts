@@ -25,10 +25,14 @@ describe('no default credentials, no secret values', () => {
         const userData = renderUserData(t, host.name, platform);
         for (const re of FORBIDDEN) expect(userData).not.toMatch(re);
         // Secrets appear only by reference: the SSM prefix or the secrets directory, never a value.
-        const platformEnv = renderHostFiles(t, host.name, platform).find((f) => f.path === '/etc/warren/platform.env')!;
+        const platformEnv = renderHostFiles(t, host.name, platform).find(
+          (f) => f.path === '/etc/warren/platform.env',
+        )!;
         expect(platformEnv.content).not.toMatch(/PASSWORD|COOKIE/i);
         if (host.role === 'rabbitmq') {
-          const config = renderHostFiles(t, host.name, platform).find((f) => /rabbitmq\.conf/.test(f.path))!.content;
+          const config = renderHostFiles(t, host.name, platform).find((f) =>
+            /rabbitmq\.conf/.test(f.path),
+          )!.content;
           expect(config).toMatch(/loopback_users\.guest = true|\{loopback_users, \[<<"guest">>\]\}/);
         }
       });
@@ -45,7 +49,8 @@ describe('no default credentials, no secret values', () => {
   it('the boot scripts hold no credential values and never print a secret', () => {
     for (const f of readdirSync(SCRIPTS_DIR)) {
       const text = readFileSync(path.join(SCRIPTS_DIR, f), 'utf8');
-      for (const re of FORBIDDEN.filter((r) => !String(r).includes('auth_pass'))) expect(text).not.toMatch(re);
+      for (const re of FORBIDDEN.filter((r) => !String(r).includes('auth_pass')))
+        expect(text).not.toMatch(re);
       // Secrets are read into variables through warren-secret, and never echoed into the log.
       expect(text).not.toMatch(/warren_log[^\n]*\$(password|cookie|secret|stats_password)\b/);
     }

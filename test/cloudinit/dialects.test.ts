@@ -29,7 +29,6 @@ import {
 } from '../../topology';
 import { run, SCRIPTS_DIR, topologyNamed, withTempDir } from './helpers';
 
-
 /** The topology of `base` with another RabbitMQ version (and what that version implies). */
 function withRabbit(base: Topology, version: string): Topology {
   const caps = rabbitCapabilities(version);

@@ -37,10 +37,16 @@ function loopbackConfig(content: string, format: 'classic' | 'ini'): string {
     format === 'classic'
       ? content
           .replace(`{tcp_listeners, [${PORTS.amqp}]}`, `{tcp_listeners, [{"127.0.0.1", ${AMQP_PORT}}]}`)
-          .replace(`{listener, [{port, ${PORTS.management}}]}`, `{listener, [{port, ${MGMT_PORT}}, {ip, "127.0.0.1"}]}`)
+          .replace(
+            `{listener, [{port, ${PORTS.management}}]}`,
+            `{listener, [{port, ${MGMT_PORT}}, {ip, "127.0.0.1"}]}`,
+          )
       : content
           .replace(`listeners.tcp.default = ${PORTS.amqp}`, `listeners.tcp.default = 127.0.0.1:${AMQP_PORT}`)
-          .replace(`management.tcp.port = ${PORTS.management}`, `management.tcp.port = ${MGMT_PORT}\nmanagement.tcp.ip = 127.0.0.1`);
+          .replace(
+            `management.tcp.port = ${PORTS.management}`,
+            `management.tcp.port = ${MGMT_PORT}\nmanagement.tcp.ip = 127.0.0.1`,
+          );
   if (out.split(String(AMQP_PORT)).length < 2 || !out.includes(String(MGMT_PORT))) {
     throw new Error('the listener lines changed shape; update loopbackConfig');
   }
@@ -61,7 +67,8 @@ afterAll(async () => {
 
 async function boot(t: Topology): Promise<Booted> {
   for (const p of [AMQP_PORT, MGMT_PORT, EPMD_PORT]) {
-    if (await portOpen(p)) throw new Error(`127.0.0.1:${p} is in use: a stale test broker? stop it by its PID`);
+    if (await portOpen(p))
+      throw new Error(`127.0.0.1:${p} is in use: a stale test broker? stop it by its PID`);
   }
   const files = renderHostFiles(t, 'rabbit-01', 'lab');
   const format = rabbitCliDialect(t.image.rabbitmq).configFormat;
@@ -71,12 +78,27 @@ async function boot(t: Topology): Promise<Booted> {
   mkdirSync(path.join(dir, 'secrets'));
   const password = randomBytes(12).toString('hex');
   writeFileSync(path.join(dir, 'secrets', 'admin-password'), `${password}\n`, { mode: 0o600 });
-  writeFileSync(path.join(dir, '.erlang.cookie'), randomBytes(16).toString('hex').toUpperCase(), { mode: 0o400 });
+  writeFileSync(path.join(dir, '.erlang.cookie'), randomBytes(16).toString('hex').toUpperCase(), {
+    mode: 0o400,
+  });
   writeFileSync(path.join(dir, path.basename(config.path)), loopbackConfig(config.content, format));
   writeFileSync(path.join(dir, 'enabled_plugins'), plugins.content);
-  const facts = { ...warrenEnvVars(t, 'rabbit-01'), WARREN_HOST: 'localhost', WARREN_NODES: 'localhost', WARREN_FORM_TIMEOUT: '60' };
-  writeFileSync(path.join(dir, 'warren.env'), Object.entries(facts).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n');
-  writeFileSync(path.join(dir, 'platform.env'), `WARREN_SECRETS_BACKEND=file\nWARREN_SECRETS_DIR=${dir}/secrets\n`);
+  const facts = {
+    ...warrenEnvVars(t, 'rabbit-01'),
+    WARREN_HOST: 'localhost',
+    WARREN_NODES: 'localhost',
+    WARREN_FORM_TIMEOUT: '60',
+  };
+  writeFileSync(
+    path.join(dir, 'warren.env'),
+    Object.entries(facts)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n') + '\n',
+  );
+  writeFileSync(
+    path.join(dir, 'platform.env'),
+    `WARREN_SECRETS_BACKEND=file\nWARREN_SECRETS_DIR=${dir}/secrets\n`,
+  );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: dir,
@@ -97,10 +119,18 @@ async function boot(t: Topology): Promise<Booted> {
     WARREN_RABBITMQ_DIAGNOSTICS: path.join(RABBIT_BIN, 'rabbitmq-diagnostics'),
   };
   // Our own epmd, listening before the server starts (else the server would start a daemon of its own).
-  const epmd: ChildProcess = spawn('epmd', ['-port', String(EPMD_PORT), '-address', '127.0.0.1'], { env, stdio: 'ignore' });
+  const epmd: ChildProcess = spawn('epmd', ['-port', String(EPMD_PORT), '-address', '127.0.0.1'], {
+    env,
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 50 && !(await portOpen(EPMD_PORT)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (epmd.exitCode !== null || !(await portOpen(EPMD_PORT))) throw new Error(`epmd did not listen on ${EPMD_PORT}`);
-  const server: ChildProcess = spawn(path.join(RABBIT_BIN, 'rabbitmq-server'), [], { env, stdio: 'ignore', detached: true });
+  if (epmd.exitCode !== null || !(await portOpen(EPMD_PORT)))
+    throw new Error(`epmd did not listen on ${EPMD_PORT}`);
+  const server: ChildProcess = spawn(path.join(RABBIT_BIN, 'rabbitmq-server'), [], {
+    env,
+    stdio: 'ignore',
+    detached: true,
+  });
   const b: Booted = {
     dir,
     env,
@@ -121,7 +151,14 @@ async function boot(t: Topology): Promise<Booted> {
     },
   };
   live.add(b);
-  const up = run('bash', ['-c', `source ${SCRIPTS_DIR}/warren-lib && warren_wait_until RabbitMQ 180 ${SCRIPTS_DIR}/warren-rabbitmq-cli running ${NODE}`], env);
+  const up = run(
+    'bash',
+    [
+      '-c',
+      `source ${SCRIPTS_DIR}/warren-lib && warren_wait_until RabbitMQ 180 ${SCRIPTS_DIR}/warren-rabbitmq-cli running ${NODE}`,
+    ],
+    env,
+  );
   expect(up.code, up.out).toBe(0);
   return b;
 }
@@ -137,7 +174,14 @@ function evalTerm(b: Booted, expr: string): string {
 }
 
 function bootSteps(b: Booted) {
-  return run('bash', ['-c', `source ${SCRIPTS_DIR}/warren-rabbitmq-boot && form_cluster && ensure_admin && ensure_replication`], b.env);
+  return run(
+    'bash',
+    [
+      '-c',
+      `source ${SCRIPTS_DIR}/warren-rabbitmq-boot && form_cluster && ensure_admin && ensure_replication`,
+    ],
+    b.env,
+  );
 }
 
 const cases = [
@@ -157,7 +201,9 @@ describe('RabbitMQ boots on every configuration format warren emits', () => {
           `{ok,${t.rabbitmq.partitionHandling}}`,
         );
         expect(evalTerm(b, 'application:get_env(rabbit, loopback_users).')).toBe('{ok,[<<"guest">>]}');
-        expect(evalTerm(b, 'application:get_env(rabbit, heartbeat).')).toBe(`{ok,${t.rabbitmq.heartbeatSeconds}}`);
+        expect(evalTerm(b, 'application:get_env(rabbit, heartbeat).')).toBe(
+          `{ok,${t.rabbitmq.heartbeatSeconds}}`,
+        );
         expect(evalTerm(b, 'application:get_env(rabbit, proxy_protocol).')).toBe(
           t.rabbitmq.proxyProtocol ? '{ok,true}' : '{ok,false}',
         );
@@ -193,7 +239,9 @@ describe('RabbitMQ boots on every configuration format warren emits', () => {
         ]) {
           const env = { ...b.env, WARREN_RABBITMQ_QUERY: query, WARREN_RABBITMQ_RUNNING_CHECK: running };
           expect(run(`${SCRIPTS_DIR}/warren-rabbitmq-cli`, ['members', NODE], env).out.trim()).toBe(NODE);
-          expect(run(`${SCRIPTS_DIR}/warren-rabbitmq-cli`, ['cluster-name', NODE], env).out.trim()).toBe(`warren-${t.name}`);
+          expect(run(`${SCRIPTS_DIR}/warren-rabbitmq-cli`, ['cluster-name', NODE], env).out.trim()).toBe(
+            `warren-${t.name}`,
+          );
           expect(run(`${SCRIPTS_DIR}/warren-rabbitmq-cli`, ['running', NODE], env).code).toBe(0);
         }
 

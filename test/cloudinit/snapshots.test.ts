@@ -10,7 +10,9 @@ describe('rendered output snapshots', () => {
     const t = topologyNamed(env);
     for (const host of hostsOf(t)) {
       it(`${env}/${host.name} user-data (aws)`, async () => {
-        await expect(renderUserData(t, host.name, 'aws')).toMatchFileSnapshot(`__snapshots__/${env}/${host.name}.user-data.yaml`);
+        await expect(renderUserData(t, host.name, 'aws')).toMatchFileSnapshot(
+          `__snapshots__/${env}/${host.name}.user-data.yaml`,
+        );
       });
     }
   }
