@@ -83,7 +83,7 @@ export function applyStateBackend(
       `terraform.${stackName}.tfstate`,
     ].join('/');
     new LocalBackend(stack, { path: statePath });
-    return `local file ${statePath} (relative to cdktf.out/stacks/${stackName})`;
+    return `local file ${statePath} (relative to the stack's directory, <out>/stacks/${stackName})`;
   }
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket)) {
     throw new ConstructError(

@@ -1,6 +1,8 @@
 // Construct props: validation at construction (naming the prop and the fix), existing VPCs, state
 // backends, and the opt-in health gate.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ import {
   stateBackendFromEnv,
   WarrenInstance,
 } from '../../stacks';
-import type { Topology } from '../../topology';
+import { PROJECT_ROOT, type Topology } from '../../topology';
 import {
   buildStack,
   envTopology,
@@ -298,5 +300,21 @@ describe('health gate', () => {
     const r = spawnSync('shellcheck', ['-s', 'bash', HEALTH_GATE_SCRIPT], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('imports', () => {
+  it('take provider classes from their own modules, never the barrels (which cost seconds to load)', () => {
+    const files = [
+      path.join(PROJECT_ROOT, 'main.ts'),
+      ...readdirSync(path.join(PROJECT_ROOT, 'stacks'))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => path.join(PROJECT_ROOT, 'stacks', f)),
+    ];
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toMatch(/from '@cdktf\/provider-(aws|random|null)(\/lib)?'/);
+    }
   });
 });
