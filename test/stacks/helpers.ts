@@ -42,11 +42,6 @@ export function tempDir(prefix = 'warren-stacks-'): string {
   return dir;
 }
 
-/** Remove a dir made by cdktf's Testing (fullSynth leaves its temp dirs behind). */
-export function removeLater(dir: string): void {
-  tempDirs.push(dir);
-}
-
 /**
  * A shipped environment's input and topology. Loaded through vitest's import rather than
  * loadEnvironment's require, which cannot load TypeScript inside vitest.
