@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
+          // Clears labs left by an interrupted run, and takes every lab down at the end.
+          globalSetup: ['test/lab/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 900_000,

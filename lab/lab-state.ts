@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Topology } from '../topology';
 import type { LabHostPlan, LabPlan, LabRole } from './lab-plan';
 import type { ProcessRef } from './lab-instance';
 import { envStateDir, stateFile } from './paths';
@@ -18,6 +19,8 @@ export interface HostState extends LabHostPlan {
 
 export interface LabState {
   env: string;
+  /** The resolved topology the lab was booted from: replace renders the same user-data from it. */
+  topology: Topology;
   image: string;
   prefix: number;
   bridgeNetns: string;

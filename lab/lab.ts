@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../cli/command';
-import { loadEnvironment, type Topology } from '../topology';
+import type { Topology } from '../topology';
 import { renderNlbStandInUserData, renderUserData } from './cloudinit-api';
 import { ensureHostRequirements } from './host-requirements';
 import { ensureLabImage } from './lab-image';
@@ -23,6 +23,7 @@ import {
 } from './lab-instance';
 import { createBridge, createHostNetwork, netnsExists, removeNetworks, setHostLink } from './lab-network';
 import { labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
+import { loadLabTopology } from './lab-topology';
 import { ensureLabSecrets, type LabSecrets } from './lab-secrets';
 import { hostState, readState, writeState, type HostState, type LabState, type LabStatus } from './lab-state';
 import {
@@ -48,8 +49,9 @@ const CLUSTER_TIMEOUT_MS = 240_000;
 
 const PROBE = path.join(__dirname, 'scripts', 'probe-front-door.mjs');
 
-function topologyOf(env: string): Topology {
-  return loadEnvironment(env).topology;
+/** The topology a lab was booted from (kept in its state), else the environment's file. */
+function topologyOf(env: string, state?: LabState): Topology {
+  return state?.topology ?? loadLabTopology(env);
 }
 
 function requireRoot(what: string): void {
@@ -122,6 +124,7 @@ export async function labUp(env: string, opts: LabOptions = {}): Promise<LabStat
 
   const state: LabState = {
     env,
+    topology: t,
     image,
     prefix: plan.prefix,
     bridgeNetns: plan.bridgeNetns,
@@ -322,7 +325,7 @@ export async function labDown(env: string, opts: LabOptions = {}): Promise<void>
   const state = readState(env);
   let plan: LabPlan | undefined;
   try {
-    plan = labPlan(topologyOf(env));
+    plan = labPlan(topologyOf(env, state));
   } catch {
     // The environment file changed or is gone: the recorded state still says what to remove.
   }
@@ -395,7 +398,7 @@ export async function replaceHost(env: string, host: string, opts: LabOptions = 
   if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it cannot be replaced`);
   await crashInstance(env, host, h.launcher);
   delete h.launcher;
-  const t = topologyOf(env);
+  const t = topologyOf(env, state);
   const userData = labUserData(t, h);
   h.generation += 1;
   bootHost(state, h, state.image, userData, ensureLabSecrets(env), true);

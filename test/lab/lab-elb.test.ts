@@ -1,0 +1,67 @@
+/**
+ * The elb environment in the lab: three nodes (rendered for RabbitMQ 3.13, classic_config peer
+ * discovery) behind the NLB stand-in (HAProxy in TCP mode with health checks), reached from the
+ * client through the stand-in's address.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { labStatus, type LabStatus } from '../../lab';
+import { expectRunningNodes, fromClient, inHost, sharedLab, tcpFromClient } from './lab-helpers';
+
+const ENV = 'elb';
+const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
+
+describe('elb lab', () => {
+  let lab: LabStatus;
+  beforeAll(async () => {
+    lab = await sharedLab(ENV);
+  });
+
+  it('runs the three nodes and the NLB stand-in, whose address is the endpoint', () => {
+    const s = labStatus(ENV)!;
+    expect(s.hosts.map((h) => [h.name, h.role, h.state])).toEqual([
+      ['rabbit-01', 'rabbitmq', 'running'],
+      ['rabbit-02', 'rabbitmq', 'running'],
+      ['rabbit-03', 'rabbitmq', 'running'],
+      ['nlb', 'nlb', 'running'],
+      ['client', 'client', 'running'],
+    ]);
+    expect(s.endpoint.address).toBe(s.hosts.find((h) => h.role === 'nlb')!.ip);
+  });
+
+  it('forms one cluster with the ha-all policy', async () => {
+    await expectRunningNodes(ENV, 'rabbit-01', NODES);
+    const policies = await inHost(ENV, 'rabbit-02', [
+      'rabbitmqctl',
+      '-q',
+      'list_policies',
+      '--formatter',
+      'json',
+    ]);
+    const list = JSON.parse(policies) as { definition: unknown }[];
+    expect(list.map((p) => p.definition)).toContainEqual({ 'ha-mode': 'all', 'ha-sync-mode': 'automatic' });
+  });
+
+  it('publishes with confirms through the NLB stand-in and consumes every message; guest is refused', async () => {
+    const r = await fromClient<{ published: number; consumed: number; guest: string }>(
+      ENV,
+      'amqp-roundtrip.ts',
+      [lab.endpoint.address, String(lab.endpoint.amqpPort), lab.credentials, '2000'],
+    );
+    expect(r).toMatchObject({ published: 2000, consumed: 2000, guest: 'refused' });
+  });
+
+  it('answers the management API through the NLB stand-in for the generated admin only', async () => {
+    const r = await fromClient<{ admin: { status: number }; guest: { status: number } }>(
+      ENV,
+      'management-get.ts',
+      [lab.endpoint.address, String(lab.endpoint.managementPort), '/api/overview', lab.credentials],
+    );
+    expect(r.admin.status).toBe(200);
+    expect(r.guest.status).toBe(401);
+  });
+
+  it('lets clients reach nodes directly on AMQP (an NLB keeps client addresses) but not on cluster ports', async () => {
+    expect(await tcpFromClient(ENV, '10.43.2.11', 5672)).toBe('open');
+    expect(await tcpFromClient(ENV, '10.43.2.11', 25672)).toBe('filtered');
+  });
+});

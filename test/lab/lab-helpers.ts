@@ -1,0 +1,66 @@
+/**
+ * Helpers for lab tests: the shared lab of an environment, commands inside hosts, and programs
+ * run from the client namespace (the only place test traffic comes from).
+ */
+import path from 'node:path';
+import { expect } from 'vitest';
+import { clientNetns, execInHost, labUp, type LabStatus } from '../../lab';
+import { run, waitFor } from '../../lab/run';
+import { PROJECT_ROOT } from '../../topology';
+
+/** Boots the environment's lab if it is not running yet and returns its status. */
+export async function sharedLab(env: string): Promise<LabStatus> {
+  return labUp(env, { onProgress: (line) => console.log(`[lab ${env}] ${line}`) });
+}
+
+/** Runs a command inside a host; fails the test with its output when it exits non-zero. */
+export async function inHost(env: string, host: string, argv: string[]): Promise<string> {
+  const r = await execInHost(env, host, argv, { timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`${argv.join(' ')} on ${host} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Runs a TypeScript fixture with tsx inside the client namespace and parses its JSON output. */
+export async function fromClient<T>(env: string, fixture: string, args: string[]): Promise<T> {
+  const script = path.join(__dirname, 'fixtures', fixture);
+  const r = await run('ip', ['netns', 'exec', clientNetns(env), TSX, script, ...args], {
+    timeoutMs: 300_000,
+  });
+  if (r.code !== 0)
+    throw new Error(`${fixture} in ${clientNetns(env)} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
+}
+
+export type TcpResult = 'open' | 'refused' | 'filtered' | 'unreachable';
+
+/** Tries a TCP connection from the client: open, refused (RST), filtered (dropped) or unreachable (no ARP answer). */
+export async function tcpFromClient(env: string, address: string, port: number): Promise<TcpResult> {
+  return (await fromClient<{ result: TcpResult }>(env, 'tcp-probe.ts', [address, String(port)])).result;
+}
+
+/** RabbitMQ's own view: the running nodes of the cluster as one node sees it. */
+export async function runningNodes(env: string, host: string): Promise<string[]> {
+  const out = await inHost(env, host, ['rabbitmqctl', '-q', 'cluster_status', '--formatter', 'json']);
+  return (JSON.parse(out) as { running_nodes: string[] }).running_nodes.sort();
+}
+
+/** Waits (bounded) until `host` sees exactly `want` as the running nodes. */
+export async function expectRunningNodes(env: string, host: string, want: string[], timeoutMs = 240_000) {
+  const sorted = [...want].sort();
+  let seen: string[] = [];
+  try {
+    await waitFor(
+      `${host} to see ${sorted.join(', ')} running`,
+      timeoutMs,
+      async () => {
+        seen = await runningNodes(env, host).catch(() => []);
+        return JSON.stringify(seen) === JSON.stringify(sorted) ? true : undefined;
+      },
+      2000,
+    );
+  } finally {
+    expect(seen).toEqual(sorted);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The lab plan and firewall rules (pure): addresses, namespaces, the lab's own hosts, what the lab
+ * says about RabbitMQ versions, and iptables rules checked by iptables-restore itself.
+ */
+import { describe, expect, it } from 'vitest';
+import { firewallRules, labPlan } from '../../lab';
+import { imageHash } from '../../lab/lab-image';
+import { generateSecret } from '../../lab/lab-secrets';
+import { run } from '../../lab/run';
+import { loadLabTopology } from '../../lab/lab-topology';
+import { inboundFlows, listEnvironments, SECRET_KEYS } from '../../topology';
+
+describe('labPlan', () => {
+  it('keeps the topology addresses on one /16 and adds the client (and the NLB stand-in) in free addresses', () => {
+    const dev = labPlan(loadLabTopology('dev'));
+    expect(dev.prefix).toBe(16);
+    expect(dev.hosts.map((h) => `${h.name}=${h.ip}`)).toEqual([
+      'rabbit-01=10.42.1.11',
+      'rabbit-02=10.42.2.11',
+      'rabbit-03=10.42.3.11',
+      'haproxy-01=10.42.1.21',
+      'haproxy-02=10.42.1.22',
+      'client=10.42.1.254',
+    ]);
+    expect(dev.endpoint.address).toBe('10.42.1.230');
+    const elb = labPlan(loadLabTopology('elb'));
+    expect(
+      elb.hosts.filter((h) => h.role === 'nlb' || h.role === 'client').map((h) => `${h.name}=${h.ip}`),
+    ).toEqual(['nlb=10.43.1.254', 'client=10.43.1.253']);
+    expect(elb.endpoint.address).toBe('10.43.1.254');
+  });
+
+  it('names namespaces wl-<env>-<host> and links uniquely', () => {
+    for (const env of listEnvironments()) {
+      const plan = labPlan(loadLabTopology(env));
+      expect(plan.hosts.every((h) => h.netns === `wl-${env}-${h.name}`)).toBe(true);
+      expect(new Set(plan.hosts.map((h) => h.link)).size).toBe(plan.hosts.length);
+      expect(new Set(plan.hosts.map((h) => h.ip)).size).toBe(plan.hosts.length);
+      expect(plan.hosts.every((h) => h.link.length <= 15)).toBe(true);
+    }
+  });
+
+  it('says plainly what the lab RabbitMQ (3.10.8) lacks', () => {
+    expect(labPlan(loadLabTopology('dev')).notices.join('\n')).toMatch(/pins RabbitMQ 3\.5\.7.*3\.10\.8/);
+    const lts = labPlan(loadLabTopology('lts')).notices.join('\n');
+    expect(lts).toMatch(/RabbitMQ 4\.1\.4 has surviving a PROXY LOCAL header.*needs a newer RabbitMQ/);
+  });
+});
+
+describe('firewallRules', () => {
+  for (const env of listEnvironments()) {
+    const t = loadLabTopology(env);
+    const plan = labPlan(t);
+    const roles = [...new Set(plan.hosts.map((h) => h.role).filter((r) => r !== 'client'))] as (
+      'rabbitmq' | 'haproxy' | 'nlb'
+    )[];
+    for (const role of roles) {
+      it(`${env}/${role}: one ACCEPT per flow and source, default drop, accepted by iptables-restore`, async () => {
+        const rules = firewallRules(t, plan, role);
+        expect(rules).toMatch(/^:INPUT DROP/m);
+        const accepts = rules.split('\n').filter((l) => l.startsWith('-A INPUT -s '));
+        const expected = inboundFlows(t, role).reduce(
+          (n, f) =>
+            n +
+            (f.from.kind === 'cidrs'
+              ? f.from.cidrs.length
+              : plan.hosts.filter((h) => h.role === (f.from as { role: string }).role).length),
+          0,
+        );
+        expect(accepts).toHaveLength(expected);
+        const r = await run('unshare', ['--net', 'iptables-restore', '--test'], { input: rules });
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+      });
+    }
+  }
+});
+
+describe('lab image and secrets', () => {
+  it('image hash depends on its inputs and nothing else', () => {
+    expect(imageHash(['rabbitmq_management'])).toBe(imageHash(['rabbitmq_management']));
+    expect(imageHash(['rabbitmq_management'])).not.toBe(
+      imageHash(['rabbitmq_management', 'rabbitmq_shovel']),
+    );
+  });
+
+  it('generates fresh secrets; the VRRP one fits keepalived (8 characters)', () => {
+    for (const key of SECRET_KEYS) expect(generateSecret(key)).not.toBe(generateSecret(key));
+    expect(generateSecret('vrrp-password')).toMatch(/^[A-Za-z0-9]{8}$/);
+    expect(generateSecret('erlang-cookie')).toMatch(/^[A-Z]{32}$/);
+    expect(generateSecret('admin-password')).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+});
