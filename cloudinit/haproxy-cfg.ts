@@ -47,7 +47,9 @@ export function renderHaproxyCfg(t: Topology, o: HaproxyCfgOptions): RenderedFil
     stats timeout 30s
     user haproxy
     group haproxy
-    maxconn 20000`,
+    # HAProxy needs about 2 descriptors per connection: 8000 fits the 20000-descriptor hard limit
+    # some hosts impose (the lab's among them) as well as the drop-in's LimitNOFILE.
+    maxconn 8000`,
     `defaults
     log global
     mode tcp
@@ -107,6 +109,7 @@ export function renderHaproxyDropin(t: Topology): RenderedFile {
     content:
       markerComment(t, '#', [
         'The stats password, written at boot by warren-haproxy-boot; required, so a missing file fails loudly.',
-      ]) + `[Service]\nEnvironmentFile=${HAPROXY_ENV_FILE}\n`,
+        "Debian's unit sets no LimitNOFILE, and the soft default of 1024 is below what maxconn needs.",
+      ]) + `[Service]\nEnvironmentFile=${HAPROXY_ENV_FILE}\nLimitNOFILE=65536\n`,
   };
 }

@@ -2,7 +2,8 @@
 // rendered files of each shipped environment (classic rabbitmq.config for the 3.5.7 profile,
 // rabbitmq.conf for 3.13 and for 4.1 with the PROXY protocol), on loopback, and the boot script's
 // cluster steps run against it for real. Ports are rewritten to private loopback ones (AMQP 5791,
-// management 15791, distribution 25791, epmd 4391) so nothing meets the lab or other tests.
+// management 15791, distribution 25791, epmd 4391, shifted to the first free set) so nothing meets
+// the lab, other tests or a concurrent run of this one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,9 +17,10 @@ import { renderHostFiles, warrenEnvVars } from '../../cloudinit';
 import { run, SCRIPTS_DIR, topologyNamed } from './helpers';
 
 const RABBIT_BIN = '/usr/lib/rabbitmq/bin';
-const AMQP_PORT = 5791;
-const MGMT_PORT = 15791;
-const EPMD_PORT = 4391;
+// Private loopback ports, shifted by the first free offset so two test runs never collide.
+let AMQP_PORT = 5791;
+let MGMT_PORT = 15791;
+let EPMD_PORT = 4391;
 const NODE = 'rabbit@localhost';
 
 function portOpen(port: number): Promise<boolean> {
@@ -33,6 +35,7 @@ function portOpen(port: number): Promise<boolean> {
 
 /** The rendered config with its listeners moved to private loopback ports (the only change). */
 function loopbackConfig(content: string, format: 'classic' | 'ini'): string {
+  // (uses the ports pickPorts chose)
   const out =
     format === 'classic'
       ? content
@@ -65,11 +68,24 @@ afterAll(async () => {
   for (const b of live) await b.stop();
 });
 
-async function boot(t: Topology): Promise<Booted> {
-  for (const p of [AMQP_PORT, MGMT_PORT, EPMD_PORT]) {
-    if (await portOpen(p))
-      throw new Error(`127.0.0.1:${p} is in use: a stale test broker? stop it by its PID`);
+async function pickPorts(): Promise<void> {
+  for (let k = 0; k < 20; k++) {
+    const ports = [5791 + k, 15791 + k, 25791 + k, 4391 + k];
+    const busy = await Promise.all(ports.map(portOpen));
+    if (!busy.some(Boolean)) {
+      AMQP_PORT = ports[0]!;
+      MGMT_PORT = ports[1]!;
+      EPMD_PORT = ports[3]!;
+      return;
+    }
   }
+  throw new Error(
+    'no free loopback ports in 5791-5810 (+10000, +20000, 4391-4410): stale test brokers? stop them by PID',
+  );
+}
+
+async function boot(t: Topology): Promise<Booted> {
+  await pickPorts();
   const files = renderHostFiles(t, 'rabbit-01', 'lab');
   const format = rabbitCliDialect(t.image.rabbitmq).configFormat;
   const config = files.find((f) => f.path.startsWith('/etc/rabbitmq/rabbitmq.conf'))!;
