@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { labProvisioning, type ImageInput } from './lab-provisioning';
-import { LAB_IMAGE_CACHE } from './paths';
+import { LAB_IMAGE_CACHE, LAB_STATE_ROOT } from './paths';
 import { run, runOk } from './run';
 
 export const DEBIAN_SUITE = 'bookworm';
@@ -129,7 +129,34 @@ export async function ensureLabImage(
   rmSync(path.join(LAB_IMAGE_CACHE, h), { recursive: true, force: true });
   renameSync(partial, path.join(LAB_IMAGE_CACHE, h));
   onProgress(`image ${h}: ready`);
+  removeUnusedImages(h, onProgress);
   return root;
+}
+
+/**
+ * Removes finished images other than `keep` that no lab on this machine runs from (their inputs
+ * changed); debootstrap bases stay, they are the slow part.
+ */
+function removeUnusedImages(keep: string, onProgress: (line: string) => void): void {
+  const inUse = new Set<string>([keep]);
+  if (existsSync(LAB_STATE_ROOT)) {
+    for (const env of readdirSync(LAB_STATE_ROOT)) {
+      try {
+        const state = JSON.parse(readFileSync(path.join(LAB_STATE_ROOT, env, 'lab.json'), 'utf8')) as {
+          image?: string;
+        };
+        if (state.image) inUse.add(path.basename(path.dirname(state.image)));
+      } catch {
+        // No state there.
+      }
+    }
+  }
+  for (const entry of readdirSync(LAB_IMAGE_CACHE)) {
+    if (/^[0-9a-f]{16}(\.partial)?$/.test(entry) && !inUse.has(entry)) {
+      rmSync(path.join(LAB_IMAGE_CACHE, entry), { recursive: true, force: true });
+      onProgress(`removed the outdated image ${entry}`);
+    }
+  }
 }
 
 async function ensureBase(onProgress: (line: string) => void): Promise<string> {

@@ -4,8 +4,21 @@
  * from a clean machine (a lab left by an interrupted run is taken down first) and takes every lab
  * down at the end, also when the run is interrupted (SIGINT/SIGTERM).
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { labDown } from '../../lab';
+import { PROJECT_ROOT } from '../../topology';
 import { LAB_TEST_ENVS } from './lab-test-envs';
+
+/**
+ * On SIGINT/SIGTERM vitest exits before an async teardown could finish, so the labs are taken down
+ * by a detached `warren lab down` per environment that outlives this process.
+ */
+function downAllDetached(): void {
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  const script = LAB_TEST_ENVS.map((env) => `'${tsx}' cli/main.ts lab down --env ${env}`).join('; ');
+  spawn('sh', ['-c', script], { cwd: PROJECT_ROOT, detached: true, stdio: 'ignore' }).unref();
+}
 
 async function downAll(): Promise<void> {
   for (const env of LAB_TEST_ENVS) {
@@ -20,16 +33,12 @@ async function downAll(): Promise<void> {
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.getuid?.() !== 0) return async () => undefined;
   await downAll();
-  let tearingDown: Promise<void> | undefined;
-  const teardown = () => (tearingDown ??= downAll());
-  const onSignal = (signal: NodeJS.Signals) => {
-    void teardown().finally(() => process.kill(process.pid, signal));
-  };
+  const onSignal = () => downAllDetached();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return async () => {
-    await teardown();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await downAll();
   };
 }
