@@ -8,7 +8,7 @@ import path from 'node:path';
 import { App } from 'cdktf';
 import { renderUserData } from '../cloudinit';
 import { readBakeManifest } from '../images';
-import { listEnvironments, loadEnvironment, type Topology } from '../topology';
+import { listEnvironments, loadEnvironment, stackId, type Topology } from '../topology';
 import { renderReviewSummary } from './review-summary';
 import { stateBackendFromEnv, type StateBackendOptions } from './state-backend';
 import { WarrenStack } from './warren-stack';
@@ -55,7 +55,7 @@ export function buildApp(options: SynthOptions = {}): { app: App; stacks: Warren
   const stacks = (options.environments ?? listEnvironments()).map((name) => {
     const loaded = loadEnvironment(name);
     const manifest = readBakeManifest(name);
-    return new WarrenStack(app, {
+    return new WarrenStack(app, stackId(loaded.topology), {
       topology: loaded.topology,
       source: `environments/${name}.ts`,
       userData: awsUserData,

@@ -11,6 +11,7 @@ import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { ssmPrefix, stackId, type Topology } from '../topology';
 import { ClusterSecrets } from './cluster-secrets';
+import { ConstructError } from './construct-error';
 import { HealthGate } from './health-gate';
 import { InstanceRole } from './instance-role';
 import { KeepalivedFrontDoor } from './keepalived-front-door';
@@ -58,17 +59,23 @@ export class WarrenStack extends TerraformStack {
   /** One line saying where the state lives. */
   readonly stateDescription: string;
 
-  constructor(scope: Construct, props: WarrenStackProps) {
+  /** `id` is the stack's name for cdktf (`cdktf deploy <id>`); warren's app uses `warren-<env>` (stackId). */
+  constructor(scope: Construct, id: string, props: WarrenStackProps) {
+    super(scope, id);
     const t = props.topology;
-    super(scope, stackId(t));
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(id)) {
+      throw new ConstructError(
+        `WarrenStack: id '${id}' is not a stack name; use letters, digits and dashes, e.g. ${stackId(t)}`,
+      );
+    }
     this.topology = t;
     this.source = props.source;
-    this.stateDescription = applyStateBackend(this, stackId(t), t.region, props.state ?? { kind: 'local' });
+    this.stateDescription = applyStateBackend(this, id, t.region, props.state ?? { kind: 'local' });
 
     new AwsProvider(this, 'aws', {
       region: t.region,
       defaultTags: [
-        { tags: { ...t.tags, 'warren:env': t.name, 'warren:stack': stackId(t), 'managed-by': 'warren' } },
+        { tags: { ...t.tags, 'warren:env': t.name, 'warren:stack': id, 'managed-by': 'warren' } },
       ],
     });
     new RandomProvider(this, 'random');

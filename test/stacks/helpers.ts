@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Testing } from 'cdktf';
 import { afterAll, expect } from 'vitest';
 import { awsUserData, WarrenStack, type WarrenStackProps } from '../../stacks';
-import { validateTopology, type EnvironmentInput, type Topology } from '../../topology';
+import { stackId, validateTopology, type EnvironmentInput, type Topology } from '../../topology';
 
 // cdktf's matchers call the global `expect` (jest's asymmetric matchers); vitest's has the same API.
 (globalThis as { expect?: unknown }).expect = expect;
@@ -64,7 +64,7 @@ export async function variant(name: string, change: (input: EnvironmentInput) =>
 /** A stack in a Testing app whose outdir is a temp dir of ours. */
 export function buildStack(topology: Topology, props: Partial<WarrenStackProps> = {}): WarrenStack {
   const app = Testing.app({ outdir: tempDir('warren-cdktf-') });
-  return new WarrenStack(app, {
+  return new WarrenStack(app, stackId(topology), {
     topology,
     source: `environments/${topology.name}.ts`,
     userData: awsUserData,
