@@ -36,6 +36,11 @@ export interface BakeOptions {
   readonly outDir?: string;
 }
 
+/** A bake that stopped for a reason the user can act on (wrong role, Packer failed): exit 1, no trace. */
+export class BakeError extends Error {
+  override readonly name = 'BakeError';
+}
+
 export interface BakeResult {
   readonly manifest: BakeManifest;
   readonly manifestPath: string;
@@ -65,7 +70,7 @@ export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): P
   const t = loaded.topology;
   const roles = imageRolesOf(t);
   if (opts.role && !roles.includes(opts.role)) {
-    throw new Error(
+    throw new BakeError(
       `environment ${t.name} has no ${opts.role} hosts (front door: ${t.frontDoor.kind}); roles: ${roles.join(', ')}`,
     );
   }
@@ -92,16 +97,16 @@ export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): P
       say(`[${role}] ${facts.packerCommand} ${args.join(' ')}`);
       const code = await runStreaming(facts.packerCommand, args, dir, prefix);
       if (code !== 0) {
-        throw new Error(
+        throw new BakeError(
           `packer ${args[0]} of the ${role} image failed (exit ${code}); its output is above. Templates: ${dir}`,
         );
       }
     }
     if (!existsSync(packerManifest))
-      throw new Error(`packer build of ${role} wrote no ${PACKER_MANIFEST_FILE} in ${dir}`);
+      throw new BakeError(`packer build of ${role} wrote no ${PACKER_MANIFEST_FILE} in ${dir}`);
     const amis = amisFromPackerManifest(JSON.parse(readFileSync(packerManifest, 'utf8')));
     if (Object.keys(amis).length === 0)
-      throw new Error(`${packerManifest} names no AMI; see Packer's output above`);
+      throw new BakeError(`${packerManifest} names no AMI; see Packer's output above`);
     manifest = withRoleAmis(manifest, t.name, role, amis);
     manifestPath = writeBakeManifest(manifest, outDir);
     say(
@@ -110,6 +115,6 @@ export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): P
         .join(', ')}`,
     );
   }
-  if (!manifest) throw new Error('nothing was baked');
+  if (!manifest) throw new BakeError('nothing was baked');
   return { manifest, manifestPath };
 }

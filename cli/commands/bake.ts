@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bake, BakePreflightError, IMAGE_ROLES, isImageRole } from '../../images';
+import { bake, BakeError, BakePreflightError, IMAGE_ROLES, isImageRole } from '../../images';
 import { parseFlags, UserError, type Command } from '../command';
 import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../select-environment';
 
@@ -30,11 +30,12 @@ ${ENV_HELP}
     const loaded = selectEnvironment(values);
     try {
       const result = await bake(loaded, role ? { role } : {});
-      console.log(`${path.relative(process.cwd(), result.manifestPath)}: ${JSON.stringify(result.manifest.amis)}`);
+      console.log(
+        `${path.relative(process.cwd(), result.manifestPath)}: ${JSON.stringify(result.manifest.amis)}`,
+      );
       return 0;
     } catch (e) {
-      if (e instanceof BakePreflightError) throw new UserError(e.message);
-      if (e instanceof Error && /^(packer|environment) /.test(e.message)) throw new UserError(e.message);
+      if (e instanceof BakePreflightError || e instanceof BakeError) throw new UserError(e.message);
       throw e;
     }
   },
