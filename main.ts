@@ -1,5 +1,15 @@
 // The cdktf app (cdktf.json runs `npx tsx main.ts`): one stack `warren-<env>` per environment in
 // environments/, and cdktf.out/review/<env>.md beside them. See docs/stacks.md.
-import { synthesizeApp } from './stacks/app';
+import { ConstructError, synthesizeApp } from './stacks';
+import { TopologyError } from './topology';
 
-synthesizeApp();
+try {
+  synthesizeApp();
+} catch (e) {
+  // A refused environment or construct is the user's to fix: the message says where and how.
+  if (e instanceof TopologyError || e instanceof ConstructError) {
+    console.error(`warren: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
+}

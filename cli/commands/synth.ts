@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writeImageTemplates } from '../../images';
-import { ConstructError, synthesizeApp } from '../../stacks';
+import { ConstructError, stateBackendFromEnv, synthesizeApp, type StateBackendOptions } from '../../stacks';
 import { listEnvironments, loadEnvironment } from '../../topology';
 import { parseFlags, UserError, type Command } from '../command';
 
@@ -34,8 +34,15 @@ Options:
     });
     const imagesOut = values['images-out'];
     const names = values.env ?? listEnvironments();
-    // Load (and validate) every environment before writing anything.
+    // Load (and validate) every environment and the state settings before writing anything.
     const topologies = names.map((name) => loadEnvironment(name).topology);
+    let state: StateBackendOptions;
+    try {
+      state = stateBackendFromEnv();
+    } catch (e) {
+      if (e instanceof ConstructError) throw new UserError(e.message);
+      throw e;
+    }
     for (const t of topologies) {
       const outDir = imagesOut !== undefined ? path.resolve(imagesOut, t.name) : undefined;
       const written = writeImageTemplates(t, outDir !== undefined ? { outDir } : {});
@@ -47,6 +54,7 @@ Options:
     try {
       result = synthesizeApp({
         environments: names,
+        state,
         ...(values.out !== undefined ? { outdir: values.out } : {}),
         ...(values['health-gate'] ? { healthGate: true } : {}),
       });

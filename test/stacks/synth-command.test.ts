@@ -40,4 +40,41 @@ describe('warren synth', () => {
     expect(r.err).toMatch(/there is no environment named 'nosuch'/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('reports a half-configured state backend as a user error, from warren synth and from the cdktf app', () => {
+    const out = path.join(tempDir('warren-synth-cli-'), 'cdktf.out');
+    const env = { ...process.env, WARREN_STATE_LOCK_TABLE: 'locks' };
+    const viaCli = spawnSync(
+      process.execPath,
+      [
+        path.join(PROJECT_ROOT, 'bin/warren.js'),
+        'synth',
+        '--env',
+        'dev',
+        '--out',
+        out,
+        '--images-out',
+        path.join(out, 'img'),
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        env,
+      },
+    );
+    expect(viaCli.status).toBe(1);
+    expect(viaCli.stderr).toMatch(
+      /^warren synth: WARREN_STATE_LOCK_TABLE is set but WARREN_STATE_BUCKET is not; set the bucket too/,
+    );
+    const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+    const viaApp = spawnSync(tsx, ['main.ts'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...env, CDKTF_OUTDIR: out },
+    });
+    expect(viaApp.status).toBe(1);
+    expect(viaApp.stderr.trim()).toBe(
+      'warren: WARREN_STATE_LOCK_TABLE is set but WARREN_STATE_BUCKET is not; set the bucket too, or unset WARREN_STATE_LOCK_TABLE',
+    );
+  });
 });
