@@ -12,7 +12,8 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { describe, expect, it } from 'vitest';
 import { renderUserData } from '../../cloudinit';
 import { SECRET_KEYS } from '../../topology';
-import { terraformLiteral } from '../../stacks';
+import { imageTags } from '../../images';
+import { amiTags, terraformLiteral } from '../../stacks';
 import {
   buildStack,
   envTopology,
@@ -120,6 +121,12 @@ describe('warren-dev', () => {
       expect.objectContaining({ 'tag:warren:env': 'dev', 'tag:warren:role': 'haproxy' }),
     );
     for (const a of amis) expect(a.owners).toEqual(['self']);
+  });
+
+  it('looks up exactly tags that the bake puts on its AMIs', () => {
+    for (const role of ['rabbitmq', 'haproxy'] as const) {
+      expect(imageTags(t, role)).toEqual(expect.objectContaining(amiTags(t, role)));
+    }
   });
 
   it('uses the bake manifest AMI for the region when there is one', () => {
