@@ -74,7 +74,7 @@ export function buildStack(topology: Topology, props: Partial<WarrenStackProps> 
 
 /** Synthesized Terraform JSON, as cdktf's matchers take it. */
 export function synth(stack: WarrenStack): string {
-  return Testing.synth(stack);
+  return Testing.synth(stack, true);
 }
 
 export interface TfJson {
