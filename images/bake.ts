@@ -46,12 +46,24 @@ export interface BakeResult {
   readonly manifestPath: string;
 }
 
+export interface RunOptions {
+  /**
+   * Keep running through Ctrl-C and say so. Ctrl-C reaches the child too (same process group);
+   * Packer then terminates its build instance and deletes its temporary key and security group.
+   * Exiting before it finishes would cut its output pipe mid-cleanup and leave the instance running
+   * (and billing). SIGTERM, which only warren gets, is passed on to the child as SIGINT.
+   * @default exit on Ctrl-C as usual
+   */
+  readonly onInterrupt?: (line: string) => void;
+}
+
 /** Runs a command, streaming stdout and stderr lines as they come; resolves with the exit code. */
 export function runStreaming(
   command: string,
   args: readonly string[],
   cwd: string,
   onLine: (line: string) => void,
+  opts: RunOptions = {},
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
@@ -61,8 +73,28 @@ export function runStreaming(
     });
     const streams = [child.stdout, child.stderr].map((s) => createInterface({ input: s }));
     for (const lines of streams) lines.on('line', onLine);
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    const say = opts.onInterrupt;
+    const onInt = () => say?.(`interrupted: waiting for ${path.basename(command)} to clean up and exit…`);
+    const onTerm = () => {
+      onInt();
+      child.kill('SIGINT');
+    };
+    if (say) {
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+    }
+    const done = () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+    child.on('error', (e) => {
+      done();
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      done();
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
 }
 
@@ -95,7 +127,7 @@ export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): P
       ['build', '-color=false', '.'],
     ]) {
       say(`[${role}] ${facts.packerCommand} ${args.join(' ')}`);
-      const code = await runStreaming(facts.packerCommand, args, dir, prefix);
+      const code = await runStreaming(facts.packerCommand, args, dir, prefix, { onInterrupt: say });
       if (code !== 0) {
         throw new BakeError(
           `packer ${args[0]} of the ${role} image failed (exit ${code}); its output is above. Templates: ${dir}`,

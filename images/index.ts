@@ -1,6 +1,6 @@
 /** images/: Packer templates generated from the topology, the provisioning steps, and `warren bake`. */
 export { AWS_CLI_VERSION, awsCliBundle, type AwsCliBundle } from './aws-cli-bundle';
-export { bake, BakeError, runStreaming, type BakeOptions, type BakeResult } from './bake';
+export { bake, BakeError, runStreaming, type BakeOptions, type BakeResult, type RunOptions } from './bake';
 export {
   amisFromPackerManifest,
   BAKE_MANIFEST_FILE,

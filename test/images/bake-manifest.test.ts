@@ -96,4 +96,25 @@ describe('streaming runner', () => {
     expect(lines.sort()).toEqual(['one', 'three', 'two']);
     expect(code).toBe(3);
   });
+
+  it('on SIGTERM, asks the child to clean up (SIGINT), waits for it, and says so', async () => {
+    const before = process.listenerCount('SIGTERM');
+    const lines: string[] = [];
+    const notes: string[] = [];
+    const script = "sleep 30 & pid=$!; trap 'kill $pid; echo cleaning up; exit 0' INT; echo ready; wait $pid";
+    const code = await runStreaming(
+      'bash',
+      ['-c', script],
+      tempDir('stream-int'),
+      (l) => {
+        lines.push(l);
+        if (l === 'ready') process.kill(process.pid, 'SIGTERM');
+      },
+      { onInterrupt: (l) => notes.push(l) },
+    );
+    expect(lines, JSON.stringify(lines)).toEqual(['ready', 'cleaning up']);
+    expect(notes).toEqual(['interrupted: waiting for bash to clean up and exit…']);
+    expect(code).toBe(0);
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
 });
