@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../topology';
+import { listEnvironments, PROJECT_ROOT } from '../../topology';
 import { tempDir } from './helpers';
 
 function warren(...args: string[]) {
@@ -77,4 +77,31 @@ describe('warren synth', () => {
       'warren: WARREN_STATE_LOCK_TABLE is set but WARREN_STATE_BUCKET is not; set the bucket too, or unset WARREN_STATE_LOCK_TABLE',
     );
   });
+});
+
+describe('npx cdktf synth', () => {
+  it('synthesizes every stack and review with the cdktf CLI, offline', () => {
+    const out = path.join(tempDir('warren-cdktf-cli-'), 'out');
+    // No telemetry, no version check, no plugin cache dir: nothing leaves this machine.
+    const env = {
+      ...process.env,
+      CHECKPOINT_DISABLE: '1',
+      DISABLE_VERSION_CHECK: '1',
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
+    };
+    const r = spawnSync(
+      path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'),
+      ['synth', '--output', out],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        env,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    for (const e of listEnvironments()) {
+      expect(existsSync(path.join(out, 'stacks', `warren-${e}`, 'cdk.tf.json'))).toBe(true);
+      expect(existsSync(path.join(out, 'review', `${e}.md`))).toBe(true);
+    }
+  }, 180_000);
 });
