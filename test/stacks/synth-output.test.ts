@@ -179,18 +179,16 @@ describe('Terraform interpolation', () => {
 
   // Terraform itself, where installed: evaluate the synthesized strings (JSON syntax, no provider
   // needed) and compare with what was embedded.
-  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+  // CHECKPOINT_DISABLE: Terraform would otherwise ask checkpoint-api.hashicorp.com for updates.
+  const quiet = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8', env: quiet }).status === 0;
   it.skipIf(!terraform)('keeps them as text when Terraform evaluates the JSON', () => {
     const dir = tempDir('warren-tf-eval-');
     const locals = Object.fromEntries(embedded.map((e, i) => [`s${i}`, e.synthesized]));
     const output = { all: { value: `\${[${embedded.map((_, i) => `local.s${i}`).join(', ')}]}` } };
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ locals, output }));
     const tf = (...args: string[]) => {
-      const r = spawnSync('terraform', args, {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
-      });
+      const r = spawnSync('terraform', args, { cwd: dir, encoding: 'utf8', env: quiet });
       if (r.status !== 0) throw new Error(`terraform ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
     };
