@@ -81,7 +81,7 @@ export function provisioningSteps(role: ImageRole, opts: ProvisioningOptions = {
     ),
     step(
       'wipe-identity',
-      { WARREN_ROLE: role },
+      {},
       false,
       'wipe first-boot identity: RabbitMQ data dir and cookie, logs, cloud-init state, SSH host keys, machine-id',
     ),
