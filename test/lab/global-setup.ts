@@ -1,44 +1,55 @@
 /**
- * Global setup of the vitest `lab` project. Labs are shared: every test file calls `sharedLab(env)`,
- * which boots the environment once (`labUp` on a running lab changes nothing). This setup starts
- * from a clean machine (a lab left by an interrupted run is taken down first) and takes every lab
- * down at the end, also when the run is interrupted (SIGINT/SIGTERM).
+ * Global setup of the vitest `lab` project. Labs are shared across test files: the first
+ * `sharedLab(env)` of a run takes down whatever lab of that environment an earlier (interrupted)
+ * run left, boots a fresh one and records it in this run's directory; later calls reuse it
+ * (`labUp` on a running lab changes nothing). At the end this setup takes down every lab the run
+ * booted, also when the run is interrupted (SIGINT/SIGTERM). Runs that boot no lab (other
+ * projects, or lab files that need none) leave every lab on the machine alone.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { TestProject } from 'vitest/node';
 import { labDown } from '../../lab';
 import { PROJECT_ROOT } from '../../topology';
-import { LAB_TEST_ENVS } from './lab-test-envs';
+import { LAB_TEST_RUNS } from './lab-test-runs';
 
-/**
- * On SIGINT/SIGTERM vitest exits before an async teardown could finish, so the labs are taken down
- * by a detached `warren lab down` per environment that outlives this process.
- */
-function downAllDetached(): void {
-  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-  const script = LAB_TEST_ENVS.map((env) => `'${tsx}' cli/main.ts lab down --env ${env}`).join('; ');
-  spawn('sh', ['-c', script], { cwd: PROJECT_ROOT, detached: true, stdio: 'ignore' }).unref();
-}
-
-async function downAll(): Promise<void> {
-  for (const env of LAB_TEST_ENVS) {
-    try {
-      await labDown(env);
-    } catch (e) {
-      console.error(`lab teardown of ${env} failed: ${(e as Error).message}`);
-    }
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** This run's directory: one file per environment whose lab the run booted. */
+    labRunDir: string;
   }
 }
 
-export default async function setup(): Promise<() => Promise<void>> {
-  if (process.getuid?.() !== 0) return async () => undefined;
-  await downAll();
-  const onSignal = () => downAllDetached();
+function bootedEnvs(runDir: string): string[] {
+  return existsSync(runDir) ? readdirSync(runDir) : [];
+}
+
+/** vitest exits on a signal before an async teardown could finish: a detached `lab down` outlives it. */
+function downDetached(runDir: string): void {
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  const downs = bootedEnvs(runDir).map((env) => `'${tsx}' cli/main.ts lab down --env ${env}`);
+  const script = [...downs, `rm -rf '${runDir}'`].join('; ');
+  spawn('sh', ['-c', script], { cwd: PROJECT_ROOT, detached: true, stdio: 'ignore' }).unref();
+}
+
+export default function setup(project: TestProject): () => Promise<void> {
+  const runDir = path.join(LAB_TEST_RUNS, `${process.pid}-${Date.now()}`);
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  project.provide('labRunDir', runDir);
+  const onSignal = () => downDetached(runDir);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await downAll();
+    for (const env of bootedEnvs(runDir)) {
+      try {
+        await labDown(env);
+      } catch (e) {
+        console.error(`lab teardown of ${env} failed: ${(e as Error).message}`);
+      }
+    }
+    rmSync(runDir, { recursive: true, force: true });
   };
 }

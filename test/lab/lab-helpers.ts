@@ -2,15 +2,26 @@
  * Helpers for lab tests: the shared lab of an environment, commands inside hosts, and programs
  * run from the client namespace (the only place test traffic comes from).
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
-import { clientNetns, execInHost, labUp, type LabStatus } from '../../lab';
+import { expect, inject } from 'vitest';
+import { clientNetns, execInHost, labDown, labUp, type LabStatus } from '../../lab';
 import { run, waitFor } from '../../lab/run';
 import { PROJECT_ROOT } from '../../topology';
 
-/** Boots the environment's lab if it is not running yet and returns its status. */
+/**
+ * The environment's lab for this test run: the first call of the run takes down any lab of that
+ * environment left by an earlier run and boots a fresh one (recorded, so the global teardown takes
+ * it down); later calls, from any test file, get the running one.
+ */
 export async function sharedLab(env: string): Promise<LabStatus> {
-  return labUp(env, { onProgress: (line) => console.log(`[lab ${env}] ${line}`) });
+  const progress = (line: string) => console.log(`[lab ${env}] ${line}`);
+  const marker = path.join(inject('labRunDir'), env);
+  if (!existsSync(marker)) {
+    await labDown(env, { onProgress: progress });
+    writeFileSync(marker, '');
+  }
+  return labUp(env, { onProgress: progress });
 }
 
 /** Runs a command inside a host; fails the test with its output when it exits non-zero. */
