@@ -13,6 +13,7 @@ import {
   KeepalivedFrontDoor,
   Network,
   NlbFrontDoor,
+  reviewOf,
   stateBackendFromEnv,
   WarrenInstance,
 } from '../../stacks';
@@ -123,6 +124,16 @@ describe('an existing VPC', async () => {
       'subnet-0ccc3333',
     ]);
   });
+  it('says so in the review, with one rule row per CIDR', () => {
+    const md = reviewOf(buildStack(t));
+    expect(md).toContain('| Network | existing VPC vpc-0abc1234 |');
+    for (const cidr of ['10.43.1.0/24', '10.43.2.0/24', '10.43.3.0/24']) {
+      expect(md).toContain(
+        `| warren-elb-nlb | tcp | 5672 | ${cidr} (clients) | AMQP from clients to the NLB |`,
+      );
+    }
+  });
+
   it('defaults client and admin CIDRs to the subnets', () => {
     const cidrs = new Set(
       resources(tf, 'aws_vpc_security_group_ingress_rule')
