@@ -44,6 +44,8 @@ export function networkPolicy(t: Topology): Flow[] {
     tcp(rabbit, 'rabbitmq', PORTS.epmd, 'epmd between cluster nodes'),
     tcp(rabbit, 'rabbitmq', PORTS.distribution, 'Erlang distribution between cluster nodes'),
     tcp(rabbit, 'rabbitmq', [PORTS.cliFrom, PORTS.cliTo], 'CLI tools between cluster nodes'),
+    // With proxyProtocol on, nodes refuse AMQP that does not start with a PROXY header, so this flow
+    // then serves only tools that speak it; management and diagnostics still work directly.
     tcp(admins, 'rabbitmq', PORTS.amqp, 'AMQP straight to a node, for operators'),
     tcp(admins, 'rabbitmq', PORTS.management, 'management straight to a node, for operators'),
   ];
@@ -69,9 +71,8 @@ export function networkPolicy(t: Topology): Flow[] {
     flows.push(
       tcp(nlb, 'rabbitmq', PORTS.amqp, 'AMQP and health checks from the NLB'),
       tcp(nlb, 'rabbitmq', PORTS.management, 'management and health checks from the NLB'),
-      // An NLB keeps the client's address for instance targets, so nodes see clients directly.
-      tcp(clients, 'rabbitmq', PORTS.amqp, 'AMQP from clients through the NLB'),
-      tcp(admins, 'rabbitmq', PORTS.management, 'management through the NLB'),
+      // The NLB has a security group of its own, and targets allow it by reference even though it
+      // keeps clients' addresses, so clients never need a path to the nodes that skips the NLB.
       tcp(clients, 'nlb', PORTS.amqp, 'AMQP from clients to the NLB'),
       tcp(admins, 'nlb', PORTS.management, 'management from admins to the NLB'),
     );
