@@ -15,7 +15,14 @@ import {
   startHost,
   type LabStatus,
 } from '../../lab';
-import { expectRunningNodes, fromClient, inHost, sharedLab, tcpFromClient } from './lab-helpers';
+import {
+  expectRunningNodes,
+  policyDefinition,
+  fromClient,
+  inHost,
+  sharedLab,
+  tcpFromClient,
+} from './lab-helpers';
 
 const ENV = 'dev';
 const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
@@ -54,7 +61,10 @@ describe('dev lab', () => {
       'json',
     ]);
     const list = JSON.parse(policies) as { name: string; definition: unknown; pattern: string }[];
-    expect(list.map((p) => p.definition)).toContainEqual({ 'ha-mode': 'all', 'ha-sync-mode': 'automatic' });
+    expect(list.map((p) => policyDefinition(p.definition))).toContainEqual({
+      'ha-mode': 'all',
+      'ha-sync-mode': 'automatic',
+    });
   });
 
   it('publishes with confirms through the VIP and consumes every message; guest is refused', async () => {

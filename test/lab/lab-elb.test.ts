@@ -5,7 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labStatus, type LabStatus } from '../../lab';
-import { expectRunningNodes, fromClient, inHost, sharedLab, tcpFromClient } from './lab-helpers';
+import {
+  expectRunningNodes,
+  policyDefinition,
+  fromClient,
+  inHost,
+  sharedLab,
+  tcpFromClient,
+} from './lab-helpers';
 
 const ENV = 'elb';
 const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
@@ -38,7 +45,10 @@ describe('elb lab', () => {
       'json',
     ]);
     const list = JSON.parse(policies) as { definition: unknown }[];
-    expect(list.map((p) => p.definition)).toContainEqual({ 'ha-mode': 'all', 'ha-sync-mode': 'automatic' });
+    expect(list.map((p) => policyDefinition(p.definition))).toContainEqual({
+      'ha-mode': 'all',
+      'ha-sync-mode': 'automatic',
+    });
   });
 
   it('publishes with confirms through the NLB stand-in and consumes every message; guest is refused', async () => {

@@ -75,3 +75,8 @@ export async function expectRunningNodes(env: string, host: string, want: string
     expect(seen).toEqual(sorted);
   }
 }
+
+/** A policy definition from `list_policies --formatter json` (3.10 prints it as a JSON string). */
+export function policyDefinition(definition: unknown): unknown {
+  return typeof definition === 'string' ? JSON.parse(definition) : definition;
+}
