@@ -10,6 +10,7 @@ import {
   FRONT_DOOR_PACKAGES,
   PORTS,
   rabbitCliDialect,
+  rabbitNodeName,
   STATS_USERNAME,
   type Topology,
 } from '../topology';
@@ -38,7 +39,8 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
     return {
       ...common,
       WARREN_RABBITMQ_VERSION: t.image.rabbitmq,
-      WARREN_NODES: t.rabbitmq.nodes.map((n) => n.name).join(' '),
+      WARREN_NODE: rabbitNodeName(host.name),
+      WARREN_NODES: t.rabbitmq.nodes.map((n) => rabbitNodeName(n.name)).join(' '),
       WARREN_CLUSTER_NAME: clusterName(t),
       WARREN_CLUSTER_FORMATION: d.clusterFormation,
       WARREN_RABBITMQ_QUERY: d.query,
