@@ -352,6 +352,8 @@ export const RABBITMQ_CLI_COMMANDS = {
   set_policy: { since: '3.0.0' },
   list_vhosts: { since: '2.0.0' },
   update_vhost_metadata: { since: '3.11.0' },
+  /** `help COMMAND`: asks whether the installed CLI knows a command (the lab runs newer profiles on 3.10). */
+  help: { since: '3.7.0' },
   /** rabbitmq-diagnostics check_running. */
   check_running: { since: '3.8.0' },
 } as const satisfies Record<string, FeatureRow>;
