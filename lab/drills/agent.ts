@@ -6,7 +6,7 @@
  * when the parent writes `stop` (or closes stdin) when no duration was given.
  *
  *   agent.ts load  --host H [--port 5672] --credentials FILE --queue Q [--queue-type classic|quorum]
- *                  [--rate N] [--batch N] [--message-bytes N] [--duration-ms N]
+ *                  [--rate N] [--batch N] [--message-bytes N] [--duration-ms N] [--keep-queue]
  *   agent.ts probe --host H [--port 5672] [--interval-ms 50] [--duration-ms N]
  *   agent.ts connect --host H [--port 5672] --credentials FILE [--duration-ms N]   (AMQP handshake + channel,
  *                  retried until it works or the duration (default 60 s) ends)
@@ -48,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       'message-bytes': { type: 'string' },
       'duration-ms': { type: 'string' },
       'interval-ms': { type: 'string' },
+      'keep-queue': { type: 'boolean' },
     },
     strict: true,
   });
@@ -118,6 +119,7 @@ async function main(argv: string[]): Promise<void> {
     batchSize: num(values.batch, 'batch'),
     messageBytes: num(values['message-bytes'], 'message-bytes'),
     durationMs,
+    keepQueue: values['keep-queue'],
     onEvent: log,
   });
   onStop(durationMs !== undefined, () => run.stop());

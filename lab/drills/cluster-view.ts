@@ -110,6 +110,30 @@ export async function queueLocation(
   return parseQueueLocations(text).find((q) => q.name === queue);
 }
 
+export interface QuorumMembers {
+  readonly members: string[];
+  readonly online: string[];
+}
+
+/** Node names in an Erlang-ish list as list_queues prints them: `[rabbit@rabbit-02, rabbit@rabbit-01]`. */
+export function nodesInList(field: string): string[] {
+  return [...field.matchAll(/[^\s[\],<>]+@[^\s[\],<>.]+/g)].map((m) => m[0]);
+}
+
+/** A quorum queue's members and the ones online (`list_queues name members online`). */
+export async function quorumMembers(
+  env: string,
+  host: string,
+  queue: string,
+): Promise<QuorumMembers | undefined> {
+  const text = await ctl(env, host, ['list_queues', 'name', 'members', 'online']);
+  for (const line of text.split('\n')) {
+    const [name, members = '', online = ''] = line.split('\t');
+    if (name === queue) return { members: nodesInList(members), online: nodesInList(online) };
+  }
+  return undefined;
+}
+
 export async function policies(env: string, host: string): Promise<string> {
   return ctl(env, host, ['list_policies']);
 }

@@ -11,7 +11,9 @@ import {
   hostOfNode,
   partitions,
   queueLocation,
+  quorumMembers,
   rabbitHosts,
+  type QuorumMembers,
   rabbitOsPid,
   rabbitRunning,
   runningNodes,
@@ -47,8 +49,30 @@ async function masterOf(ctx: DrillContext, except: string[] = []): Promise<strin
   return hostOfNode(q.master);
 }
 
+/**
+ * Every node holds an up-to-date replica of the drill queue again: for ha-all every mirror synchronised,
+ * for quorum queues every node a member and online (a replaced node must be added back as a member).
+ */
 async function waitMirrorsSynced(ctx: DrillContext, timeoutMs: number): Promise<void> {
-  if (ctx.topology.rabbitmq.replication !== 'ha-all') return;
+  if (ctx.topology.rabbitmq.replication === 'quorum') {
+    const all = ctx.topology.rabbitmq.nodes.map((n) => `rabbit@${n.name}`).sort();
+    let last: QuorumMembers | undefined;
+    const ms = await until(
+      `every node an online member of quorum queue ${ctx.queue}`,
+      async () => {
+        last = await quorumMembers(ctx.env, witness(ctx), ctx.queue);
+        return sorted(last?.online ?? []).join() === all.join();
+      },
+      timeoutMs,
+      1_000,
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message} (members ${last?.members.join(', ')}; online ${last?.online.join(', ')})`,
+      );
+    });
+    ctx.note('replicasOnlineSeconds', ms / 1000);
+    return;
+  }
   const want = ctx.topology.rabbitmq.nodes.length - 1;
   const ms = await until(
     `every mirror of ${ctx.queue} synchronised`,

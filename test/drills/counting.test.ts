@@ -1,7 +1,13 @@
 // The pure parts of the drills: the message ledger's arithmetic, outage windows from probe samples,
 // and the parsers for rabbitmqctl and HAProxy output (on samples of their real output).
 import { describe, expect, it } from 'vitest';
-import { parseAtomList, parseQueueLocations, nodesInPids, hostOfNode } from '../../lab/drills/cluster-view';
+import {
+  hostOfNode,
+  nodesInList,
+  nodesInPids,
+  parseAtomList,
+  parseQueueLocations,
+} from '../../lab/drills/cluster-view';
 import { parseShowStat } from '../../lab/drills/haproxy-stats';
 import { longestGap } from '../../lab/drills/load-client';
 import { MessageLedger } from '../../lab/drills/message-ledger';
@@ -104,6 +110,12 @@ describe('rabbitmqctl output', () => {
       { name: 'other', master: 'rabbit@rabbit-01', mirrors: [], synchronisedMirrors: [] },
     ]);
     expect(nodesInPids('')).toEqual([]);
+    expect(nodesInList('[rabbit@rabbit-02, rabbit@rabbit-01, rabbit@rabbit-03]')).toEqual([
+      'rabbit@rabbit-02',
+      'rabbit@rabbit-01',
+      'rabbit@rabbit-03',
+    ]);
+    expect(nodesInList('[]')).toEqual([]);
     expect(hostOfNode('rabbit@rabbit-02')).toBe('rabbit-02');
   });
 });
