@@ -4,7 +4,8 @@
  * client through the stand-in's address.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { labStatus, type LabStatus } from '../../lab';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { envStateDir, killHost, labDown, labStatus, labUp, type LabStatus } from '../../lab';
 import {
   expectRunningNodes,
   policyDefinition,
@@ -73,5 +74,49 @@ describe('elb lab', () => {
   it('lets clients reach nodes directly on AMQP (an NLB keeps client addresses) but not on cluster ports', async () => {
     expect(await tcpFromClient(ENV, '10.43.2.11', 5672)).toBe('open');
     expect(await tcpFromClient(ENV, '10.43.2.11', 25672)).toBe('filtered');
+  });
+
+  it('clears a dead lab (every instance crashed) before booting again', async () => {
+    for (const h of labStatus(ENV)!.hosts.filter((x) => x.role !== 'client')) await killHost(ENV, h.name);
+    expect(
+      labStatus(ENV)!
+        .hosts.filter((h) => h.state === 'running')
+        .map((h) => h.name),
+    ).toEqual(['client']);
+    const lines: string[] = [];
+    const s = await labUp(ENV, { onProgress: (l) => lines.push(l) });
+    expect(lines).toContain('clearing what a previous elb lab left behind');
+    expect(s.hosts.every((h) => h.state === 'running')).toBe(true);
+    await expectRunningNodes(ENV, 'rabbit-01', NODES);
+  });
+
+  it('goes down leaving nothing: processes, cgroups, namespaces, nspawn leftovers, mounts, state', async () => {
+    const netns = labStatus(ENV)!.hosts.map((h) => h.netns);
+    await labDown(ENV);
+    expect(labStatus(ENV)).toBeUndefined();
+    expect(existsSync(envStateDir(ENV))).toBe(false);
+    const namespaces = existsSync('/run/netns') ? readdirSync('/run/netns') : [];
+    expect(namespaces.filter((n) => n.startsWith('wl-elb-'))).toEqual([]);
+    expect(netns.filter((n) => existsSync(`/run/netns/${n}`))).toEqual([]);
+    for (const root of ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
+      if (existsSync(root)) expect(readdirSync(root).filter((d) => d.startsWith('wl-elb-'))).toEqual([]);
+    }
+    for (const dir of ['/run/systemd/nspawn/propagate', '/run/systemd/nspawn/unix-export']) {
+      if (existsSync(dir)) expect(readdirSync(dir).filter((d) => d.startsWith('wl-elb-'))).toEqual([]);
+    }
+    expect(readFileSync('/proc/mounts', 'utf8')).not.toContain(envStateDir(ENV));
+    // No process is left in an elb instance's cgroups or names one on its command line (nspawn).
+    const inLab = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          const cgroup = readFileSync(`/proc/${p}/cgroup`, 'utf8');
+          const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+          return cgroup.includes('/wl-elb-') || cmdline.includes('wl-elb-');
+        } catch {
+          return false;
+        }
+      });
+    expect(inLab).toEqual([]);
   });
 });
