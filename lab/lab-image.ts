@@ -22,7 +22,7 @@ import {
 import path from 'node:path';
 import { labProvisioning, type ImageInput } from './lab-provisioning';
 import { LAB_IMAGE_CACHE, LAB_STATE_ROOT } from './paths';
-import { run, runOk } from './run';
+import { run, runOk, waitFor } from './run';
 
 export const DEBIAN_SUITE = 'bookworm';
 export const DEBIAN_MIRROR = process.env.WARREN_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
@@ -103,6 +103,66 @@ export async function ensureLabImage(
   const root = imageRoot(h);
   if (existsSync(path.join(LAB_IMAGE_CACHE, h, 'complete'))) return root;
   mkdirSync(LAB_IMAGE_CACHE, { recursive: true, mode: 0o755 });
+  const unlock = await lockCache(onProgress);
+  try {
+    if (existsSync(path.join(LAB_IMAGE_CACHE, h, 'complete'))) return root;
+    return await buildImage(h, plugins, onProgress);
+  } finally {
+    unlock();
+  }
+}
+
+/**
+ * One build at a time on this machine (two labs booting together would otherwise write the same
+ * directories): a lock directory holding the builder's PID; a dead builder's lock is taken over.
+ */
+async function lockCache(onProgress: (line: string) => void): Promise<() => void> {
+  const lock = path.join(LAB_IMAGE_CACHE, '.build-lock');
+  const owner = path.join(lock, 'pid');
+  let told = false;
+  await waitFor(
+    'another lab image build to finish',
+    900_000,
+    () => {
+      try {
+        mkdirSync(lock);
+        writeFileSync(owner, String(process.pid));
+        return true;
+      } catch {
+        let pid = NaN;
+        try {
+          pid = Number(readFileSync(owner, 'utf8'));
+        } catch {
+          // The lock is being created or removed right now.
+        }
+        if (Number.isInteger(pid) && !processRunning(pid)) rmSync(lock, { recursive: true, force: true });
+        else if (!told) {
+          told = true;
+          onProgress(`waiting for another lab image build (pid ${pid}) to finish`);
+        }
+        return undefined;
+      }
+    },
+    1000,
+  );
+  return () => rmSync(lock, { recursive: true, force: true });
+}
+
+function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function buildImage(
+  h: string,
+  plugins: readonly string[],
+  onProgress: (line: string) => void,
+): Promise<string> {
+  const root = imageRoot(h);
   const base = await ensureBase(onProgress);
   const partial = path.join(LAB_IMAGE_CACHE, `${h}.partial`);
   rmSync(partial, { recursive: true, force: true });
