@@ -2,7 +2,7 @@
  * The lab's operations: bring an environment up on this machine, report it, break it (kill,
  * partition) and mend it (start, replace, heal), and take it down leaving nothing behind.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../cli/command';
 import type { Topology } from '../topology';
@@ -347,10 +347,12 @@ export async function labDown(env: string, opts: LabOptions = {}): Promise<void>
   await removeNetworks([...namespaces]);
   await unmountUnder(envStateDir(env));
   rmSync(envStateDir(env), { recursive: true, force: true });
-  try {
-    if (existsSync(LAB_STATE_ROOT)) rmSync(LAB_STATE_ROOT, { recursive: false });
-  } catch {
-    // Other environments' labs are still there.
+  for (const dir of [LAB_STATE_ROOT, path.dirname(LAB_STATE_ROOT)]) {
+    try {
+      if (existsSync(dir)) rmdirSync(dir);
+    } catch {
+      // Not empty: other environments' labs (or other warren state) are still there.
+    }
   }
   progress(`the ${env} lab is down`);
 }
