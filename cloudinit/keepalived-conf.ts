@@ -23,6 +23,7 @@ export function renderKeepalivedConf(t: Topology, hostName: string): RenderedFil
   if (!me) throw new Error(`${hostName} is not a HAProxy host of ${t.name}`);
   const peers = fd.haproxy.filter((h) => h !== me);
   const d = keepalivedDialect(FRONT_DOOR_PACKAGES[t.image.ubuntu].keepalived);
+  if (!d.unicast) throw new Error(`keepalived ${d.version} has no unicast VRRP, which AWS needs (1.2.8+)`);
   const top = Math.max(...fd.haproxy.map((h) => h.priority));
   const prefix = t.network.subnets.find((s) => s.name === me.subnet)?.cidr.split('/')[1] ?? '32';
   const globalDefs = [`    router_id ${me.name}`];
