@@ -466,3 +466,40 @@ export function formatBench(r: BenchReport): string {
 function fmt(v: number | null, unit: string): string {
   return v === null ? '—' : `${v} ${unit}`;
 }
+
+/** The report as the Markdown tables of docs/benchmarks.md (figures, targets, drills). */
+export function benchMarkdown(r: BenchReport): string {
+  const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'met' : '**missed**');
+  const le = (v: number | null, max: number) => (v === null ? null : v <= max);
+  const samples = (k: string) =>
+    r.samples[k]?.length ? r.samples[k]!.map((v) => v.toFixed(2)).join(', ') : '—';
+  const lines = [
+    `Measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC on the \`${r.env}\` lab, ${r.machine.cpus} cores, ` +
+      `${r.machine.memoryGiB} GiB, Node ${r.machine.node}; medians of ${r.repeat} runs.`,
+    '',
+    '| Figure | Median | Target | Verdict | Samples |',
+    '| --- | --- | --- | --- | --- |',
+    `| boot to healthy | ${fmt(r.bootToHealthySeconds, 's')} | ≤ ${TARGETS.bootToHealthySeconds} s | ${verdict(le(r.bootToHealthySeconds, TARGETS.bootToHealthySeconds))} | ${samples('bootToHealthySeconds')} |`,
+    `| VIP failover outage | ${fmt(r.vipFailoverSeconds, 's')} | ≤ ${TARGETS.vipFailoverSeconds} s | ${verdict(le(r.vipFailoverSeconds, TARGETS.vipFailoverSeconds))} | ${samples('vipFailoverSeconds')} |`,
+    `| dead backend marked down | ${fmt(r.backendDownSeconds, 's')} | ≤ ${TARGETS.backendDownSeconds} s | ${verdict(le(r.backendDownSeconds, TARGETS.backendDownSeconds))} | ${samples('backendDownSeconds')} |`,
+    `| throughput, direct | ${fmt(r.throughput.direct, 'msg/s')} | | | ${samples('throughputDirect')} |`,
+    `| throughput, front door | ${fmt(r.throughput.frontDoor, 'msg/s')} | | | ${samples('throughputFrontDoor')} |`,
+    `| front door / direct | ${r.throughput.ratio === null ? '—' : `${(r.throughput.ratio * 100).toFixed(1)} %`} | ≥ ${TARGETS.throughputRatio * 100} % | ${verdict(r.throughput.ratio === null ? null : r.throughput.ratio >= TARGETS.throughputRatio)} | |`,
+    `| synth, all environments | ${fmt(r.synthSeconds, 's')} | | | ${samples('synthSeconds')} |`,
+  ];
+  if (r.drills.length > 0) {
+    lines.push(
+      '',
+      '| Drill | Published | Confirmed | Consumed | Duplicates | Lost | Recovered |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    const n = (v: number | null) => (v === null ? '—' : String(v));
+    for (const d of r.drills) {
+      lines.push(
+        `| \`${d.name}\` | ${n(d.published)} | ${n(d.confirmed)} | ${n(d.consumed)} | ${n(d.duplicates)} | ${d.lost === null ? '—' : d.lost === 0 ? '0' : `**${d.lost}**`} | ${d.error ? `**failed**: ${d.error.replace(/\|/g, '/')}` : d.recovered ? 'yes' : '**no**'} |`,
+      );
+    }
+  }
+  for (const note of r.notes) lines.push('', `Note: ${note}`);
+  return lines.join('\n') + '\n';
+}
