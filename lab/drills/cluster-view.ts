@@ -138,9 +138,14 @@ export async function policies(env: string, host: string): Promise<string> {
   return ctl(env, host, ['list_policies']);
 }
 
-/** Which HAProxy host holds the VIP now (asked of each host's namespace), if any. */
+/**
+ * Which running HAProxy host holds the VIP now (asked of each host's namespace), if any. A stopped
+ * host's namespace may still carry the address (the lab keeps namespaces of killed hosts); it holds
+ * nothing, as a crashed machine wouldn't, so the live state is read each time.
+ */
 export async function vipHolder(status: LabStatus, vip: string): Promise<string | undefined> {
-  for (const h of status.hosts.filter((x) => x.role === 'haproxy')) {
+  const live = labStatus(status.env) ?? status;
+  for (const h of live.hosts.filter((x) => x.role === 'haproxy' && x.state !== 'stopped')) {
     const r = await execFileP('ip', ['-n', h.netns, '-o', '-4', 'addr', 'show']).catch(() => ({
       stdout: '',
     }));

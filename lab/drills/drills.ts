@@ -23,6 +23,7 @@ import {
 } from './cluster-view';
 import { amqpServerStatus } from './haproxy-stats';
 import {
+  dropAddress,
   dropPackets,
   hostState,
   killServiceForGood,
@@ -139,6 +140,11 @@ export const keepalivedMasterFailover: Drill = {
     ctx.log(`killing the whole host ${master}`);
     t0 = Date.now();
     await killHost(ctx.env, master);
+    // The lab keeps a killed host's namespace; its kernel would still answer ARP for the VIP.
+    ctx.note(
+      'vipLeftOnDeadHost',
+      await dropAddress(ctx.status.hosts.find((h) => h.name === master)!.netns, vip),
+    );
     await until(
       `the VIP to move to ${backup}`,
       async () => (await vipHolder(ctx.status, vip)) === backup,
