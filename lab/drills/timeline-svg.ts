@@ -64,14 +64,14 @@ export function renderTimelineSvg(p: TimelinePlot): string {
   }
   const points = rates.map((r, i) => `${f(x((i + 0.5) * p.bucketMs))},${f(y(r))}`).join(' ');
   const outages = p.outages.map(
-    (o) =>
+    (o, i) =>
       `<rect class="outage" x="${f(x(o.startMs))}" y="${M.top}" width="${f(Math.max(1, x(o.endMs) - x(o.startMs)))}" height="${ph}" fill="#e4572e" fill-opacity="0.25"/>` +
-      `<text x="${f(x(o.endMs) + 4)}" y="${M.top + 14}" fill="#b23a1b">${escapeXml(o.label)}</text>`,
+      `<text x="${f(x(o.endMs) + 4)}" y="${M.top + 14 + 14 * i}" fill="#b23a1b">${escapeXml(o.label)}</text>`,
   );
   const marks = p.marks.map(
     (m, i) =>
       `<line class="mark" x1="${f(x(m.t))}" y1="${M.top}" x2="${f(x(m.t))}" y2="${M.top + ph}" stroke="#333" stroke-dasharray="4 3"/>` +
-      `<text x="${f(x(m.t) + 4)}" y="${M.top + 30 + 14 * i}">${escapeXml(m.label)}</text>`,
+      `<text x="${f(x(m.t) + 4)}" y="${M.top + 30 + 14 * (p.outages.length + i)}">${escapeXml(m.label)}</text>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
