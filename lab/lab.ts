@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../cli/command';
-import type { Topology } from '../topology';
+import { loadEnvironment, type Topology } from '../topology';
 import { renderNlbStandInUserData, renderUserData } from './cloudinit-api';
 import { ensureHostRequirements } from './host-requirements';
 import { ensureLabImage } from './lab-image';
@@ -23,7 +23,6 @@ import {
 } from './lab-instance';
 import { createBridge, createHostNetwork, netnsExists, removeNetworks, setHostLink } from './lab-network';
 import { labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
-import { loadLabTopology } from './lab-topology';
 import { ensureLabSecrets, type LabSecrets } from './lab-secrets';
 import { hostState, readState, writeState, type HostState, type LabState, type LabStatus } from './lab-state';
 import {
@@ -51,7 +50,7 @@ const PROBE = path.join(__dirname, 'scripts', 'probe-front-door.mjs');
 
 /** The topology a lab was booted from (kept in its state), else the environment's file. */
 function topologyOf(env: string, state?: LabState): Topology {
-  return state?.topology ?? loadLabTopology(env);
+  return state?.topology ?? loadEnvironment(env).topology;
 }
 
 function requireRoot(what: string): void {

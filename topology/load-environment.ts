@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { require as tsxRequire } from 'tsx/cjs/api';
 import type { Topology } from './resolve';
 import { TopologyError } from './topology-issue';
 import { validateTopology } from './validate';
@@ -89,8 +90,8 @@ function readInput(abs: string, source: string): unknown {
   if (ext === '.ts') {
     let mod: { default?: unknown };
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      mod = require(abs) as { default?: unknown };
+      // tsx's scoped require compiles the file whatever loaded warren (tsx, vitest or plain node).
+      mod = tsxRequire(abs, __filename) as { default?: unknown };
     } catch (e) {
       return fail(`does not load: ${firstLine(e)}`, 'fix the TypeScript error at that position');
     }

@@ -7,12 +7,12 @@ import { firewallRules, labPlan } from '../../lab';
 import { imageHash } from '../../lab/lab-image';
 import { generateSecret } from '../../lab/lab-secrets';
 import { run } from '../../lab/run';
-import { loadLabTopology } from '../../lab/lab-topology';
+import { loadEnvironment } from '../../topology';
 import { inboundFlows, listEnvironments, SECRET_KEYS } from '../../topology';
 
 describe('labPlan', () => {
   it('keeps the topology addresses on one /16 and adds the client (and the NLB stand-in) in free addresses', () => {
-    const dev = labPlan(loadLabTopology('dev'));
+    const dev = labPlan(loadEnvironment('dev').topology);
     expect(dev.prefix).toBe(16);
     expect(dev.hosts.map((h) => `${h.name}=${h.ip}`)).toEqual([
       'rabbit-01=10.42.1.11',
@@ -23,7 +23,7 @@ describe('labPlan', () => {
       'client=10.42.1.254',
     ]);
     expect(dev.endpoint.address).toBe('10.42.1.230');
-    const elb = labPlan(loadLabTopology('elb'));
+    const elb = labPlan(loadEnvironment('elb').topology);
     expect(
       elb.hosts.filter((h) => h.role === 'nlb' || h.role === 'client').map((h) => `${h.name}=${h.ip}`),
     ).toEqual(['nlb=10.43.1.254', 'client=10.43.1.253']);
@@ -32,7 +32,7 @@ describe('labPlan', () => {
 
   it('names namespaces wl-<env>-<host> and links uniquely', () => {
     for (const env of listEnvironments()) {
-      const plan = labPlan(loadLabTopology(env));
+      const plan = labPlan(loadEnvironment(env).topology);
       expect(plan.hosts.every((h) => h.netns === `wl-${env}-${h.name}`)).toBe(true);
       expect(new Set(plan.hosts.map((h) => h.link)).size).toBe(plan.hosts.length);
       expect(new Set(plan.hosts.map((h) => h.ip)).size).toBe(plan.hosts.length);
@@ -41,15 +41,17 @@ describe('labPlan', () => {
   });
 
   it('says plainly what the lab RabbitMQ (3.10.8) lacks', () => {
-    expect(labPlan(loadLabTopology('dev')).notices.join('\n')).toMatch(/pins RabbitMQ 3\.5\.7.*3\.10\.8/);
-    const lts = labPlan(loadLabTopology('lts')).notices.join('\n');
+    expect(labPlan(loadEnvironment('dev').topology).notices.join('\n')).toMatch(
+      /pins RabbitMQ 3\.5\.7.*3\.10\.8/,
+    );
+    const lts = labPlan(loadEnvironment('lts').topology).notices.join('\n');
     expect(lts).toMatch(/RabbitMQ 4\.1\.4 has surviving a PROXY LOCAL header.*needs a newer RabbitMQ/);
   });
 });
 
 describe('firewallRules', () => {
   for (const env of listEnvironments()) {
-    const t = loadLabTopology(env);
+    const t = loadEnvironment(env).topology;
     const plan = labPlan(t);
     const roles = [...new Set(plan.hosts.map((h) => h.role).filter((r) => r !== 'client'))] as (
       'rabbitmq' | 'haproxy' | 'nlb'

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_FILE } from '../../cloudinit';
 import { labPlan } from '../../lab';
 import { labUserData } from '../../lab/lab';
-import { loadLabTopology } from '../../lab/lab-topology';
+import { loadEnvironment } from '../../topology';
 import { run } from '../../lab/run';
 import { hostsOf, listEnvironments, PROJECT_ROOT } from '../../topology';
 
@@ -72,7 +72,7 @@ beforeAll(async () => {
 
 describe.each(listEnvironments())('user-data of %s: stack and lab', (env) => {
   it('is the same for every host except the platform hooks file', () => {
-    const t = loadLabTopology(env);
+    const t = loadEnvironment(env).topology;
     const tf = JSON.parse(
       readFileSync(path.join(outdir, 'stacks', `warren-${env}`, 'cdk.tf.json'), 'utf8'),
     ) as {
@@ -108,7 +108,7 @@ describe.each(listEnvironments())('user-data of %s: stack and lab', (env) => {
 
 describe('the comparison itself', () => {
   it('fails on a difference outside the platform file and tolerates one inside it', () => {
-    const t = loadLabTopology('dev');
+    const t = loadEnvironment('dev').topology;
     const host = labPlan(t).hosts[0]!;
     const lab = labUserData(t, host);
     expect(
