@@ -55,10 +55,10 @@ interface Recorded {
  * returns every command line it issued. Scenario `seed`: alone, nobody else runs; `join`: a blank
  * replacement whose name the running, named cluster still lists.
  */
-function recordBoot(t: Topology, scenario: 'seed' | 'join'): Recorded[] {
+function recordBoot(t: Topology, scenario: 'seed' | 'join' | 'alone'): Recorded[] {
   const host = scenario === 'seed' ? 'rabbit-01' : 'rabbit-02';
   return withTempDir('record', (dir) => {
-    const facts = { ...warrenEnvVars(t, host), WARREN_FORM_TIMEOUT: '60' };
+    const facts = { ...warrenEnvVars(t, host), WARREN_FORM_TIMEOUT: scenario === 'alone' ? '4' : '60' };
     mkdirSync(path.join(dir, 'secrets'));
     mkdirSync(path.join(dir, 'state'));
     mkdirSync(path.join(dir, 'home'));
@@ -92,7 +92,7 @@ function recordBoot(t: Topology, scenario: 'seed' | 'join'): Recorded[] {
         FAKE_RECORD: record,
         FAKE_STATE: path.join(dir, 'state'),
         FAKE_LOCAL: host,
-        FAKE_SCENARIO: scenario,
+        FAKE_SCENARIO: scenario === 'alone' ? 'seed' : scenario,
       },
     );
     expect(r.out).toMatch(/in cluster warren-dev/);
@@ -179,6 +179,14 @@ describe('RabbitMQ CLI dialects (the boot scripts run against a recording rabbit
         }
       });
     }
+  }
+
+  for (const version of ['3.5.7', '4.1.4']) {
+    it(`RabbitMQ ${version}: a non-seed node that finds nobody settles after the bounded wait`, () => {
+      const calls = recordBoot(withRabbit(topologyNamed('dev'), version), 'alone');
+      expect(calls.map((c) => c.command)).toContain('set_cluster_name');
+      expect(calls.map((c) => c.command)).not.toContain('join_cluster');
+    });
   }
 
   it('3.5.7 gets the classic file, join_cluster and eval queries (no rabbitmq-diagnostics, no JSON)', () => {
