@@ -43,6 +43,10 @@ export interface DrillCounts {
   readonly duplicates: number | null;
   readonly lost: number | null;
   readonly recovered?: boolean;
+  /** Longest stretch without a publisher confirm during the drill. */
+  readonly longestConfirmGapSeconds?: number;
+  /** What the drill recorded (which node, how long each step took). */
+  readonly notes?: Record<string, unknown>;
   readonly error?: string;
 }
 
@@ -399,6 +403,8 @@ async function drillCounts(env: string, d: Drill, log: (l: string) => void): Pro
       duplicates: r.duplicates,
       lost: r.lost,
       recovered: r.recovered,
+      longestConfirmGapSeconds: r.load.longestConfirmGapMs / 1000,
+      notes: r.notes,
     };
   } catch (e) {
     log(`drill ${d.name} failed: ${(e as Error).message}`);

@@ -29,7 +29,9 @@ afterAll(() => {
   for (const r of results) {
     log(
       `drill ${r.name}: published ${r.published}, confirmed ${r.confirmed}, consumed ${r.consumed}, ` +
-        `duplicates ${r.duplicates}, lost ${r.lost}, recovered ${r.recovered} ${JSON.stringify(r.notes)}`,
+        `duplicates ${r.duplicates}, lost ${r.lost}, recovered ${r.recovered}, ` +
+        `longest confirm gap ${r.load.longestConfirmGapMs} ms, reconnects ${JSON.stringify(r.load.reconnects)} ` +
+        JSON.stringify(r.notes),
     );
   }
 });
