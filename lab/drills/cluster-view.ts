@@ -87,12 +87,16 @@ export async function partitions(env: string, host: string): Promise<string[]> {
   return parseAtomList(await ctl(env, host, ['eval', 'rabbit_node_monitor:partitions().']));
 }
 
-/** Whether the RabbitMQ application runs on that node (false while pause_minority has paused it). */
-export async function rabbitRunning(env: string, host: string): Promise<boolean> {
+/**
+ * Whether the RabbitMQ application runs on that node: true, false (the Erlang node answers but RabbitMQ
+ * is stopped, as when pause_minority paused it), or undefined when the node cannot be asked at all.
+ */
+export async function rabbitRunning(env: string, host: string): Promise<boolean | undefined> {
   try {
-    return (await ctl(env, host, ['eval', 'rabbit:is_running().'], 15_000)).trim() === 'true';
+    const out = (await ctl(env, host, ['eval', 'rabbit:is_running().'], 15_000)).trim();
+    return out === 'true' ? true : out === 'false' ? false : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

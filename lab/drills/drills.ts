@@ -177,7 +177,7 @@ export const partitionOneNode: Drill = {
       if (ctx.topology.rabbitmq.partitionHandling === 'pause_minority') {
         const ms = await until(
           `${victim} to pause (pause_minority)`,
-          async () => !(await rabbitRunning(ctx.env, victim)),
+          async () => (await rabbitRunning(ctx.env, victim)) === false,
           180_000,
           1_000,
         );
@@ -197,7 +197,12 @@ export const partitionOneNode: Drill = {
       await healHost(ctx.env, victim);
     }
     ctx.log(`healed ${victim}; waiting for it to run again by itself`);
-    const ms = await until(`${victim} running again`, () => rabbitRunning(ctx.env, victim), 300_000, 1_000);
+    const ms = await until(
+      `${victim} running again`,
+      async () => (await rabbitRunning(ctx.env, victim)) === true,
+      300_000,
+      1_000,
+    );
     ctx.note('runningAfterHealSeconds', ms / 1000);
     await waitHealthy(ctx.env, 300_000, ctx.log);
     const parts = await partitions(ctx.env, witness(ctx));
