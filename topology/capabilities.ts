@@ -356,6 +356,8 @@ export const RABBITMQ_CLI_COMMANDS = {
   help: { since: '3.7.0' },
   /** rabbitmq-diagnostics check_running. */
   check_running: { since: '3.8.0' },
+  /** rabbitmq-queues grow NODE all: add a (replacement) node to the quorum queues that lack it. */
+  grow: { since: '3.8.0' },
 } as const satisfies Record<string, FeatureRow>;
 
 /** rabbitmqctl options the scripts use. */

@@ -88,6 +88,7 @@ function recordBoot(t: Topology, scenario: 'seed' | 'join' | 'alone'): Recorded[
         WARREN_FACTS_FILE: path.join(dir, 'warren.env'),
         WARREN_RABBITMQCTL: fake,
         WARREN_RABBITMQ_DIAGNOSTICS: fake,
+        WARREN_RABBITMQ_QUEUES: fake,
         WARREN_RABBIT_HOME: path.join(dir, 'home'),
         FAKE_RECORD: record,
         FAKE_STATE: path.join(dir, 'state'),
@@ -172,6 +173,11 @@ describe('RabbitMQ CLI dialects (the boot scripts run against a recording rabbit
             `-q set_policy --apply-to queues ha-all ^ ${HA_ALL_POLICY}`,
           );
         }
+        // A blank replacement is added back to every quorum queue; mirrored mode never calls it.
+        expect(commands(join).includes('grow')).toBe(replication === 'quorum');
+        if (replication === 'quorum') {
+          expect(join.find((r) => r.command === 'grow')!.line).toBe('-q grow rabbit@rabbit-02 all');
+        }
         if (caps.diagnosticsCli === false) {
           expect(all.some((r) => r.command === 'check_running' || r.options.includes('--formatter'))).toBe(
             false,
@@ -207,8 +213,10 @@ describe('RabbitMQ CLI dialects (the boot scripts run against a recording rabbit
   it(`the lab's RabbitMQ ${LAB_RABBITMQ_VERSION} really has exactly the commands its profile claims`, () => {
     const ctl = run('/usr/lib/rabbitmq/bin/rabbitmqctl', ['help']).out;
     const diag = run('/usr/lib/rabbitmq/bin/rabbitmq-diagnostics', ['help']).out;
+    const queues = run('/usr/lib/rabbitmq/bin/rabbitmq-queues', ['help']).out;
+    const tool: Record<string, string> = { check_running: diag, grow: queues };
     for (const [c, row] of Object.entries(RABBITMQ_CLI_COMMANDS)) {
-      const present = new RegExp(`^\\s+${c}\\s`, 'm').test(c === 'check_running' ? diag : ctl);
+      const present = new RegExp(`^\\s+${c}\\s`, 'm').test(tool[c] ?? ctl);
       expect(present, `${c} on ${LAB_RABBITMQ_VERSION}`).toBe(versionHas(LAB_RABBITMQ_VERSION, row));
     }
   });
