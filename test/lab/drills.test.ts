@@ -3,7 +3,7 @@
 // the front door while it breaks something, and fails when a confirmed message is never consumed or
 // the cluster does not recover by itself. Every drill leaves the lab healthy for the next one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execInHost, labUp } from '../../lab';
+import { execInHost } from '../../lab';
 import {
   assertDrillPassed,
   restoreLab,
@@ -14,6 +14,7 @@ import {
 import { drillsFor } from '../../lab/drills/drills';
 import { loadEnvironment } from '../../topology';
 import { requireLab } from '../../lab/drills/cluster-view';
+import { sharedLab } from './lab-helpers';
 
 // dev by default (ha-all, the seed layout); WARREN_DRILLS_ENV=lts runs them on quorum queues.
 const ENV = process.env.WARREN_DRILLS_ENV ?? 'dev';
@@ -21,8 +22,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const results: DrillResult[] = [];
 
 beforeAll(async () => {
-  // Reuses the lab when the global setup (or a previous file) already started it.
-  await labUp(ENV, { onProgress: log });
+  // The run's shared lab: booted once per run, reused by the other lab files, taken down at the end.
+  await sharedLab(ENV);
 }, 900_000);
 
 afterAll(() => {
