@@ -71,7 +71,8 @@ describe('elb lab', () => {
     expect(r.guest.status).toBe(401);
   });
 
-  it('lets clients reach nodes directly on AMQP (an NLB keeps client addresses) but not on cluster ports', async () => {
+  it('lets the client host (inside adminCidrs) reach nodes on AMQP, but never on cluster ports', async () => {
+    // Operators may talk to a node directly; the cluster ports stay between nodes only.
     expect(await tcpFromClient(ENV, '10.43.2.11', 5672)).toBe('open');
     expect(await tcpFromClient(ENV, '10.43.2.11', 25672)).toBe('filtered');
   });
