@@ -6,9 +6,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { LabStatus } from '../index';
 import { PROJECT_ROOT } from '../../topology';
 
 export const AGENT_SCRIPT = join(PROJECT_ROOT, 'lab', 'drills', 'agent.ts');
+
+/** The agent's broker flags: an address (the front door or one node), the AMQP port, the lab's credentials. */
+export function brokerArgs(host: string, status: LabStatus): string[] {
+  return ['--host', host, '--port', String(status.endpoint.amqpPort), '--credentials', status.credentials];
+}
 
 export interface AgentEvent {
   readonly kind: string;

@@ -17,7 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { clientNetns, killHost, labDown, labStatus, labUp, startHost, type LabStatus } from '../index';
 import { loadEnvironment, PROJECT_ROOT, type Topology } from '../../topology';
-import { startAgent } from './agent-process';
+import { brokerArgs, startAgent } from './agent-process';
 import { haproxyHosts, rabbitHosts, requireLab, until, vipHolder, waitHealthy } from './cluster-view';
 import { drillsFor } from './drills';
 import { runDrill, type Drill, type DrillResult } from './drill-runner';
@@ -232,12 +232,7 @@ async function timeSynth(): Promise<number | undefined> {
 async function frontDoorAnswers(env: string, status: LabStatus, timeoutMs: number): Promise<boolean> {
   const agent = startAgent<{ ok: boolean }>(clientNetns(env), [
     'connect',
-    '--host',
-    status.endpoint.address,
-    '--port',
-    String(status.endpoint.amqpPort),
-    '--credentials',
-    status.credentials,
+    ...brokerArgs(status.endpoint.address, status),
     '--duration-ms',
     String(timeoutMs),
   ]);
@@ -297,12 +292,7 @@ async function timeVipFailover(
   const load = onTimeline
     ? startAgent<LoadResult>(clientNetns(env), [
         'load',
-        '--host',
-        vip,
-        '--port',
-        String(status.endpoint.amqpPort),
-        '--credentials',
-        status.credentials,
+        ...brokerArgs(vip, status),
         '--queue',
         `warren-bench-failover-${Date.now().toString(36)}`,
         '--rate',
@@ -370,12 +360,7 @@ async function timeVipFailover(
 async function measureThroughput(env: string, status: LabStatus, t: Topology, host: string): Promise<number> {
   const agent = startAgent<LoadResult>(clientNetns(env), [
     'load',
-    '--host',
-    host,
-    '--port',
-    String(status.endpoint.amqpPort),
-    '--credentials',
-    status.credentials,
+    ...brokerArgs(host, status),
     '--queue',
     `warren-bench-throughput-${Date.now().toString(36)}`,
     '--queue-type',

@@ -7,7 +7,7 @@
  */
 import { clientNetns, healHost, labStatus, startHost, type LabStatus } from '../index';
 import { loadEnvironment, type Topology } from '../../topology';
-import { startAgent, type AgentEvent, type AgentProcess } from './agent-process';
+import { brokerArgs, startAgent, type AgentEvent, type AgentProcess } from './agent-process';
 import { waitHealthy } from './cluster-view';
 import type { LoadResult } from './load-client';
 
@@ -64,12 +64,7 @@ export async function runDrill(env: string, drill: Drill, opts: DrillOptions = {
   const queue = `warren-drill-${drill.name}-${Date.now().toString(36)}-${seq++}`;
   const load = startAgent<LoadResult>(clientNetns(env), [
     'load',
-    '--host',
-    status.endpoint.address,
-    '--port',
-    String(status.endpoint.amqpPort),
-    '--credentials',
-    status.credentials,
+    ...brokerArgs(status.endpoint.address, status),
     '--queue',
     queue,
     '--queue-type',
