@@ -3,14 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  hostsOf,
-  listEnvironments,
-  validateTopology,
-  type EnvironmentInput,
-  type Host,
-  type Topology,
-} from '../../topology';
+import { hostsOf, listEnvironments, loadEnvironment, type Host, type Topology } from '../../topology';
 
 export interface EnvHost {
   readonly env: string;
@@ -18,20 +11,12 @@ export interface EnvHost {
   readonly host: Host;
 }
 
-/**
- * The shipped environments, loaded through vitest's import: loadEnvironment's require cannot load
- * TypeScript inside vitest. Test files await this at top level.
- */
-export async function loadShipped(): Promise<Topology[]> {
-  const out: Topology[] = [];
-  for (const name of listEnvironments()) {
-    const mod = (await import(`../../environments/${name}.ts`)) as { default: EnvironmentInput };
-    out.push(validateTopology(mod.default, `environments/${name}.ts`));
-  }
-  return out;
+/** The shipped environments, resolved. */
+export function loadShipped(): Topology[] {
+  return listEnvironments().map((name) => loadEnvironment(name).topology);
 }
 
-export const SHIPPED: readonly Topology[] = await loadShipped();
+export const SHIPPED: readonly Topology[] = loadShipped();
 
 export function shippedTopologies(): readonly Topology[] {
   return SHIPPED;

@@ -1,12 +1,11 @@
-// Shared by the images tests: shipped environments loaded through vitest's import (loadEnvironment's
-// require cannot load TypeScript inside vitest), variants of them, and temp dirs removed at the end.
+// Shared by the images tests: shipped environments, variants of them, and temp dirs removed at the end.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import {
-  environmentFile,
   listEnvironments,
+  loadEnvironment,
   validateTopology,
   type EnvironmentInput,
   type LoadedEnvironment,
@@ -21,15 +20,11 @@ export async function envInput(name: string): Promise<EnvironmentInput> {
 }
 
 export async function envTopology(name: string): Promise<Topology> {
-  return validateTopology(await envInput(name), `environments/${name}.ts`);
+  return loadEnvironment(name).topology;
 }
 
 export async function loaded(name: string): Promise<LoadedEnvironment> {
-  return {
-    topology: await envTopology(name),
-    source: `environments/${name}.ts`,
-    file: environmentFile(name),
-  };
+  return loadEnvironment(name);
 }
 
 export async function variant(name: string, change: (input: EnvironmentInput) => void): Promise<Topology> {

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { Testing } from 'cdktf';
 import { afterAll, expect } from 'vitest';
 import { awsUserData, WarrenStack, type WarrenStackProps } from '../../stacks';
-import { stackId, validateTopology, type EnvironmentInput, type Topology } from '../../topology';
+import {
+  loadEnvironment,
+  stackId,
+  validateTopology,
+  type EnvironmentInput,
+  type Topology,
+} from '../../topology';
 
 // cdktf's matchers call the global `expect` (jest's asymmetric matchers); vitest's has the same API.
 (globalThis as { expect?: unknown }).expect = expect;
@@ -42,17 +48,14 @@ export function tempDir(prefix = 'warren-stacks-'): string {
   return dir;
 }
 
-/**
- * A shipped environment's input and topology. Loaded through vitest's import rather than
- * loadEnvironment's require, which cannot load TypeScript inside vitest.
- */
+/** A shipped environment's raw input, a private copy to change for variants. */
 export async function envInput(name: string): Promise<EnvironmentInput> {
   const mod = (await import(`../../environments/${name}.ts`)) as { default: EnvironmentInput };
   return structuredClone(mod.default);
 }
 
 export async function envTopology(name: string): Promise<Topology> {
-  return validateTopology(await envInput(name), `environments/${name}.ts`);
+  return loadEnvironment(name).topology;
 }
 
 export async function variant(name: string, change: (input: EnvironmentInput) => void): Promise<Topology> {
