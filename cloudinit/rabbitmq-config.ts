@@ -48,8 +48,9 @@ function iniConfig(t: Topology): string {
     `# Partition handling: ${t.rabbitmq.partitionHandling}.`,
     `cluster_partition_handling = ${t.rabbitmq.partitionHandling}`,
     '',
-    '# Cluster formation: classic_config peer discovery; warren-rabbitmq-boot reconciles what discovery',
-    '# misses (boot order races, a blank replacement that the cluster still lists).',
+    '# Cluster formation: classic_config peer discovery joins a blank node to a running peer as it starts',
+    '# (warren-rabbitmq-boot starts blank nodes other than the seed only once a peer runs, and reconciles',
+    '# what discovery misses: a peer lost mid-boot, a blank replacement that the cluster still lists).',
     'cluster_formation.peer_discovery_backend = classic_config',
     ...nodeNames(t).map((n, i) => `cluster_formation.classic_config.nodes.${i + 1} = ${n}`),
   ];
@@ -70,13 +71,17 @@ function classicConfig(t: Topology): string {
     `    %% guest may only log in from localhost; warren-admin is created at boot.\n    {loopback_users, [<<"guest">>]}`,
     `    %% Heartbeat the server proposes (s); front-door idle timeouts are more than twice this.\n    {heartbeat, ${t.rabbitmq.heartbeatSeconds}}`,
     `    {cluster_partition_handling, ${t.rabbitmq.partitionHandling}}`,
+    `    %% A blank node joins the first of these that runs when it starts (warren-rabbitmq-boot starts\n` +
+      `    %% blank nodes other than the seed only once a peer runs; it reconciles whatever this misses).\n` +
+      `    {cluster_nodes, {[${nodeNames(t)
+        .map((n) => `'${n}'`)
+        .join(', ')}], disc}}`,
   ];
   if (caps.proxyProtocol && t.rabbitmq.proxyProtocol) rabbit.push('    {proxy_protocol, true}');
   return (
     markerComment(t, '%%', [
       `rabbitmq.config for RabbitMQ ${t.image.rabbitmq} (classic Erlang terms, before 3.7).`,
-      'Cluster formation: join_cluster by warren-rabbitmq-boot (no cluster_nodes here: automatic',
-      'clustering on first boot races when blank nodes start together).',
+      'Cluster formation: cluster_nodes auto-clustering at first start, reconciled by warren-rabbitmq-boot.',
     ]) +
     '[\n' +
     '  {rabbit, [\n' +

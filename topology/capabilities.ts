@@ -154,7 +154,7 @@ export interface FeatureRow {
 const RABBITMQ_FEATURES = {
   /** `rabbitmq.conf` (sysctl/ini format) instead of only the classic Erlang-term `rabbitmq.config`. */
   iniConfig: { since: '3.7.0' },
-  /** Peer discovery with `cluster_formation.classic_config.nodes`; before it, `rabbitmqctl join_cluster`. */
+  /** Peer discovery with `cluster_formation.classic_config.nodes`; before it, `cluster_nodes` in rabbitmq.config. */
   classicConfigPeerDiscovery: { since: '3.7.0' },
   /** `proxy_protocol = true` on the AMQP listener. */
   proxyProtocol: { since: '3.7.0' },
@@ -215,8 +215,11 @@ export function describeSupport(os: UbuntuRelease): string {
 export interface RabbitCliDialect {
   /** `rabbitmq.config` (Erlang terms) or `rabbitmq.conf` (sysctl format). */
   readonly configFormat: 'classic' | 'ini';
-  /** `join_cluster` by the boot script, or `classic_config` peer discovery (the script still reconciles). */
-  readonly clusterFormation: 'join_cluster' | 'classic_config';
+  /**
+   * How a blank node joins at start: `cluster_nodes` (rabbitmq.config auto-clustering, before 3.7) or
+   * `classic_config` peer discovery. Either way the boot script reconciles with `join_cluster`.
+   */
+  readonly clusterFormation: 'cluster_nodes' | 'classic_config';
   /**
    * How to read cluster members and the cluster name: `eval` (`rabbitmqctl eval` of
    * `rabbit_mnesia:cluster_nodes/1`, the only machine-readable form 3.5.7 has, and still valid on 3.x)
@@ -239,7 +242,7 @@ export function rabbitCliDialect(version: string): RabbitCliDialect {
   const parsed = parseVersion(version) as VersionTripleLike;
   return {
     configFormat: caps.iniConfig ? 'ini' : 'classic',
-    clusterFormation: caps.classicConfigPeerDiscovery ? 'classic_config' : 'join_cluster',
+    clusterFormation: caps.classicConfigPeerDiscovery ? 'classic_config' : 'cluster_nodes',
     query: caps.jsonFormatter ? 'json' : 'eval',
     runningCheck: caps.jsonFormatter ? 'diagnostics' : 'eval',
     defaultQueueType: inRange(parsed, '3.11.0') ? 'update-vhost-metadata' : 'none',

@@ -80,7 +80,7 @@ function recordBoot(t: Topology, scenario: 'seed' | 'join' | 'alone'): Recorded[
       'bash',
       [
         '-c',
-        `source ${SCRIPTS_DIR}/warren-rabbitmq-boot && forget_me_before_start && form_cluster && ensure_admin && ensure_replication`,
+        `source ${SCRIPTS_DIR}/warren-rabbitmq-boot && prepare_blank_start && form_cluster && ensure_admin && ensure_replication`,
       ],
       {
         PATH: process.env.PATH,
@@ -195,10 +195,10 @@ describe('RabbitMQ CLI dialects (the boot scripts run against a recording rabbit
     });
   }
 
-  it('3.5.7 gets the classic file, join_cluster and eval queries (no rabbitmq-diagnostics, no JSON)', () => {
+  it('3.5.7 gets the classic file, cluster_nodes and eval queries (no rabbitmq-diagnostics, no JSON)', () => {
     expect(rabbitCliDialect('3.5.7')).toMatchObject({
       configFormat: 'classic',
-      clusterFormation: 'join_cluster',
+      clusterFormation: 'cluster_nodes',
       query: 'eval',
       runningCheck: 'eval',
       defaultQueueType: 'none',
@@ -239,7 +239,10 @@ describe('RabbitMQ configuration dialects', () => {
         expect(f.path).toBe('/etc/rabbitmq/rabbitmq.config');
         expect(f.content).toMatch(/\{loopback_users, \[<<"guest">>\]\}/);
         const terms = f.content.split('\n').filter((l) => !l.trim().startsWith('%%'));
-        expect(terms.join('\n')).not.toMatch(/proxy_protocol|cluster_nodes|cluster_formation/);
+        expect(terms.join('\n')).not.toMatch(/proxy_protocol|cluster_formation/);
+        expect(terms.join('\n')).toContain(
+          `{cluster_nodes, {['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'], disc}}`,
+        );
       }
     });
   }

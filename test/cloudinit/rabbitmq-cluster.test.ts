@@ -1,7 +1,7 @@
 // Cluster formation by the boot script on real RabbitMQ nodes (two on loopback, the installed 3.10):
 // blank nodes booting at the same time end in one named cluster; a second run changes nothing; a
 // blank replacement with the same name is forgotten by the running peer, then joins. Run for the
-// join_cluster dialect (3.5.7 profile, eval queries) and the classic_config one (3.13, JSON queries).
+// cluster_nodes/eval dialect (3.5.7 profile) and the classic_config/JSON one (3.13).
 // Whole-environment behaviour (boot orders, reboots, three nodes behind HAProxy) is the lab's.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ afterAll(destroyAllClusters);
 
 const A = 'a@localhost';
 const B = 'b@localhost';
-const BOOT = 'forget_me_before_start && form_cluster && ensure_admin && ensure_replication';
+const BOOT = 'prepare_blank_start && form_cluster && ensure_admin && ensure_replication';
 
 describe('cluster formation on real nodes', () => {
   for (const env of ['dev', 'elb']) {
@@ -54,7 +54,7 @@ describe('cluster formation on real nodes', () => {
         // B's instance dies and a blank one with the same name replaces it.
         cluster.crash(b);
         rmSync(b.mnesiaDir, { recursive: true, force: true });
-        const forget = cluster.steps(b, 'forget_me_before_start');
+        const forget = cluster.steps(b, 'prepare_blank_start');
         expect(forget.code, forget.out).toBe(0);
         expect(forget.out).toMatch(/still lists b@localhost/);
         expect(members(a)).toEqual([A]);

@@ -30,7 +30,7 @@ describe('package sources', () => {
 });
 
 describe('RabbitMQ capabilities', () => {
-  it('3.5.7: classic config, join_cluster, mirroring, no proxy protocol, no quorum, no diagnostics', () => {
+  it('3.5.7: classic config, cluster_nodes auto-clustering, mirroring, no proxy protocol, no quorum, no diagnostics', () => {
     expect(rabbitCapabilities('3.5.7')).toMatchObject({
       iniConfig: false,
       classicConfigPeerDiscovery: false,
