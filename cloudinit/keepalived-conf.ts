@@ -39,11 +39,15 @@ ${globalDefs.join('\n')}
 }
 
 # Healthy = the local HAProxy accepts TCP connections on its stats port (not pidof).
+# fall 1: one failed check gives up the VIP, so a dead HAProxy (its port refuses at once) costs at
+# most ~1 s of detection against a 2 s failover target. The price, a failover on one missed check, is
+# kept small by timeout 2: a slow but live HAProxy on a starved CPU still passes. rise 2 keeps a
+# recovering host from flapping back.
 vrrp_script chk_haproxy {
     script "${SCRIPTS_DIR}/warren-check-haproxy ${PORTS.haproxyStats}"
     interval 1
     timeout 2
-    fall 2
+    fall 1
     rise 2
 }
 
