@@ -69,7 +69,21 @@ export async function createHostNetwork(t: Topology, plan: LabPlan, host: LabHos
   }
 }
 
-/** Cuts (down) or restores (up) a host's only link, from the bridge side, as a network partition. */
+/**
+ * The NIC of a machine that boots: only the host's own address (a crashed keepalived master may have
+ * left the VIP on it), the link up unless the host is partitioned. The firewall stays: it plays the
+ * security groups, which outlive instances.
+ */
+export async function bootHostNic(bridgeNs: string, prefix: number, host: LabHostPlan, linkUp: boolean) {
+  await run('ip', ['-n', host.netns, 'addr', 'flush', 'dev', HOST_INTERFACE, 'scope', 'global']);
+  await runOk('ip', ['-n', host.netns, 'addr', 'add', `${host.ip}/${prefix}`, 'dev', HOST_INTERFACE]);
+  await setHostLink(bridgeNs, host, linkUp);
+}
+
+/**
+ * Cuts (down) or restores (up) a host's only link, from the bridge side: a network partition, or a
+ * dead machine, which answers nothing (no RST, no ARP).
+ */
 export async function setHostLink(bridgeNs: string, host: LabHostPlan, up: boolean): Promise<void> {
   await runOk('ip', ['-n', bridgeNs, 'link', 'set', host.link, up ? 'up' : 'down']);
 }

@@ -21,7 +21,14 @@ import {
   removeInstanceLeftovers,
   stopInstance,
 } from './lab-instance';
-import { createBridge, createHostNetwork, netnsExists, removeNetworks, setHostLink } from './lab-network';
+import {
+  bootHostNic,
+  createBridge,
+  createHostNetwork,
+  netnsExists,
+  removeNetworks,
+  setHostLink,
+} from './lab-network';
 import { labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
 import { ensureLabSecrets, type LabSecrets } from './lab-secrets';
 import { hostState, readState, writeState, type HostState, type LabState, type LabStatus } from './lab-state';
@@ -366,13 +373,18 @@ async function unmountUnder(dir: string): Promise<void> {
   for (const m of mounts) await runOk('umount', ['--lazy', m]);
 }
 
-/** A crash of one host: SIGKILL to its PID 1 and everything under it. The disk stays. */
+/**
+ * A crash of one host: SIGKILL to its PID 1 and everything under it, and its link cut, so that it
+ * answers nothing, like a machine that died (its namespace's kernel would otherwise go on answering
+ * ARP, also for a VIP keepalived had added, and TCP with RST). The disk stays.
+ */
 export async function killHost(env: string, host: string): Promise<void> {
   requireRoot('warren lab kill');
   const state = stateOrThrow(env);
   const h = hostState(state, host);
   if (h.kind !== 'container')
     throw new UserError(`${host} is the client namespace, not an instance; it cannot be killed`);
+  await setHostLink(state.bridgeNetns, h, false);
   await crashInstance(env, host, h.launcher);
   delete h.launcher;
   writeState(state);
@@ -386,6 +398,7 @@ export async function startHost(env: string, host: string, opts: LabOptions = {}
   if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it is always there`);
   if (processAlive(h.launcher)) throw new UserError(`${host} is already running`);
   removeInstanceLeftovers(env, host);
+  await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned);
   bootHost(state, h, state.image, '', ensureLabSecrets(env), false);
   writeState(state);
   await waitForBoot(env, h, opts.onProgress ?? (() => undefined), Date.now());
@@ -399,6 +412,7 @@ export async function replaceHost(env: string, host: string, opts: LabOptions = 
   if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it cannot be replaced`);
   await crashInstance(env, host, h.launcher);
   delete h.launcher;
+  await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned);
   const t = topologyOf(env, state);
   const userData = labUserData(t, h);
   h.generation += 1;
@@ -417,12 +431,12 @@ export async function partitionHost(env: string, host: string): Promise<void> {
   writeState(state);
 }
 
-/** Restores a partitioned host's link. */
+/** Restores a partitioned host's link (a killed host's stays cut until it starts). */
 export async function healHost(env: string, host: string): Promise<void> {
   requireRoot('warren lab heal');
   const state = stateOrThrow(env);
   const h = hostState(state, host);
-  await setHostLink(state.bridgeNetns, h, true);
+  await setHostLink(state.bridgeNetns, h, h.kind !== 'container' || processAlive(h.launcher));
   h.partitioned = false;
   writeState(state);
 }

@@ -23,7 +23,6 @@ import {
 } from './cluster-view';
 import { amqpServerStatus } from './haproxy-stats';
 import {
-  dropAddress,
   dropPackets,
   hostState,
   killServiceForGood,
@@ -87,18 +86,20 @@ async function waitMirrorsSynced(ctx: DrillContext, timeoutMs: number): Promise<
 
 export const killQueueMaster: Drill = {
   name: 'kill-queue-master',
-  summary: "kill -9 the node holding the queue's master, then boot it again",
+  summary: "kill -9 the RabbitMQ node holding the queue's master (or quorum leader), then start it again",
   async run(ctx) {
     const victim = await masterOf(ctx);
     ctx.note('killed', victim);
-    ctx.log(`killing ${victim} (holds the master of ${ctx.queue})`);
-    await killHost(ctx.env, victim);
+    // The node, not the machine: SIGKILL to the whole rabbitmq-server unit (beam and its children),
+    // kept dead; the host's kernel stays, so peers see the distribution link drop at once.
+    ctx.log(`kill -9 of RabbitMQ on ${victim} (holds the master of ${ctx.queue})`);
+    await killServiceForGood(ctx.env, victim, 'rabbitmq-server');
     await ctx.trafficFlows(200, 120_000);
     const promoted = await masterOf(ctx, [victim]);
     if (promoted === victim) throw new Error(`the master of ${ctx.queue} is still on the dead ${victim}`);
     ctx.note('newMaster', promoted);
-    ctx.log(`master moved to ${promoted}; booting ${victim} again`);
-    await startHost(ctx.env, victim);
+    ctx.log(`master moved to ${promoted}; starting RabbitMQ on ${victim} again`);
+    await reviveService(ctx.env, victim, 'rabbitmq-server');
     await waitHealthy(ctx.env, 300_000, ctx.log);
     await waitMirrorsSynced(ctx, 120_000);
   },
@@ -140,11 +141,6 @@ export const keepalivedMasterFailover: Drill = {
     ctx.log(`killing the whole host ${master}`);
     t0 = Date.now();
     await killHost(ctx.env, master);
-    // The lab keeps a killed host's namespace; its kernel would still answer ARP for the VIP.
-    ctx.note(
-      'vipLeftOnDeadHost',
-      await dropAddress(ctx.status.hosts.find((h) => h.name === master)!.netns, vip),
-    );
     await until(
       `the VIP to move to ${backup}`,
       async () => (await vipHolder(ctx.status, vip)) === backup,

@@ -102,20 +102,3 @@ export async function stopDroppingPackets(netns: string): Promise<void> {
     }
   }
 }
-
-/**
- * Removes an address from a namespace's interfaces. After `killHost` the lab keeps the host's network
- * namespace, so its kernel would go on answering ARP for a VIP keepalived had added; a crashed machine
- * answers nothing. Dropping the address makes the lab's crash look like the real one.
- */
-export async function dropAddress(netns: string, ip: string): Promise<boolean> {
-  const { stdout } = await execFileP('ip', ['-n', netns, '-o', '-4', 'addr', 'show']);
-  for (const line of stdout.split('\n')) {
-    const m = /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(line);
-    if (m && m[2]!.split('/')[0] === ip) {
-      await execFileP('ip', ['-n', netns, 'addr', 'del', m[2]!, 'dev', m[1]!.replace(/@.*$/, '')]);
-      return true;
-    }
-  }
-  return false;
-}

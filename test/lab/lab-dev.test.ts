@@ -104,12 +104,16 @@ describe('dev lab', () => {
     expect(await tcpFromClient(ENV, '10.42.1.21', 25672)).toBe('filtered');
   });
 
-  it('kills a node (a crash) and starts it again on its disk; it rejoins', async () => {
+  it('kills a node (a dead machine: silent) and starts it again on its disk; it rejoins', async () => {
     await killHost(ENV, 'rabbit-03');
     expect(labStatus(ENV)!.hosts.find((h) => h.name === 'rabbit-03')!.state).toBe('stopped');
+    // A dead machine answers nothing: no RST from its kernel, no ARP (a refused port would say 'closed').
+    expect(['filtered', 'unreachable']).toContain(await tcpFromClient(ENV, '10.42.3.11', 5672));
+    // Its peers learn it is gone from the Erlang distribution's tick (net_ticktime), not from a RST.
     await expectRunningNodes(ENV, 'rabbit-01', NODES.slice(0, 2));
     await startHost(ENV, 'rabbit-03');
     expect(labStatus(ENV)!.hosts.find((h) => h.name === 'rabbit-03')!.state).toBe('running');
+    expect(await tcpFromClient(ENV, '10.42.3.11', 5672)).toBe('open');
     await expectRunningNodes(ENV, 'rabbit-01', NODES);
   });
 
