@@ -1,30 +1,18 @@
 /**
  * Real RabbitMQ nodes (the installed 3.10) on 127.0.0.1 for the cloudinit tests, configured with the
- * rendered files of an environment: listeners moved to private ports (the only change), private
- * data/log dirs and cookie in a temp dir, one epmd of our own on a private port. Every process is
- * stopped by PID (each node's process group, then our epmd), also when a test fails.
+ * rendered files of an environment: listeners moved to private ports (the only change), and the facts
+ * and secrets the boot scripts read. The nodes, their epmd and their cleanup by PID are
+ * test/support/loopback-rabbit.ts's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderHostFiles, warrenEnvVars } from '../../cloudinit';
 import { PORTS, rabbitCliDialect, type Topology } from '../../topology';
+import { RABBIT_BIN, startLoopbackRabbit, type LoopbackNode } from '../support/loopback-rabbit';
+import { portOpen } from '../support/ports';
 import { run, SCRIPTS_DIR } from './helpers';
-
-export const RABBIT_BIN = '/usr/lib/rabbitmq/bin';
-
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.setTimeout(500);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
-}
 
 /** The rendered config with its listeners moved to private loopback ports (the only change). */
 export function loopbackConfig(
@@ -53,30 +41,26 @@ export function loopbackConfig(
   return out;
 }
 
-export interface LoopbackNode {
-  readonly name: string;
+export interface ClusterNode extends LoopbackNode {
   readonly amqpPort: number;
   readonly mgmtPort: number;
-  /** Environment for rabbitmqctl and the boot scripts acting as this node. */
-  readonly env: NodeJS.ProcessEnv;
-  readonly mnesiaDir: string;
 }
 
 export interface LoopbackCluster {
-  readonly nodes: readonly LoopbackNode[];
+  readonly nodes: readonly ClusterNode[];
   /** The admin password in the lab-style secrets dir. */
   readonly password: string;
   /** Starts a node (not waiting). */
-  start(node: LoopbackNode): void;
+  start(node: ClusterNode): void;
   /** Waits, bounded, until the RabbitMQ app runs on the node. */
-  awaitRunning(node: LoopbackNode): void;
+  awaitRunning(node: ClusterNode): void;
   /** SIGKILL the node's process group: a crash. */
-  crash(node: LoopbackNode): void;
+  crash(node: ClusterNode): void;
   /** Runs boot-script functions (`warren-rabbitmq-boot` sourced) as this node. */
-  steps(node: LoopbackNode, fns: string): { code: number; out: string };
+  steps(node: ClusterNode, fns: string): { code: number; out: string };
   /** The same, without blocking: for nodes that boot at the same time. */
-  stepsAsync(node: LoopbackNode, fns: string): Promise<{ code: number; out: string }>;
-  ctl(node: LoopbackNode, ...args: string[]): { code: number; out: string };
+  stepsAsync(node: ClusterNode, fns: string): Promise<{ code: number; out: string }>;
+  ctl(node: ClusterNode, ...args: string[]): { code: number; out: string };
   destroy(): void;
 }
 
@@ -87,6 +71,7 @@ export function destroyAllClusters(): void {
   for (const c of clusters) c.destroy();
 }
 
+/** A free base: AMQP ports from `amqp`, management +10000, distribution +20000; epmd's own. */
 async function pickBase(count: number): Promise<{ amqp: number; epmd: number }> {
   for (let k = 0; k < 20; k++) {
     const amqp = 5791 + k * 4;
@@ -101,6 +86,15 @@ async function pickBase(count: number): Promise<{ amqp: number; epmd: number }> 
   );
 }
 
+/** The lab-style secrets dir with the admin password, and the platform file naming it. */
+function writeSecrets(dir: string, password: string): string {
+  mkdirSync(path.join(dir, 'secrets'));
+  writeFileSync(path.join(dir, 'secrets', 'admin-password'), `${password}\n`, { mode: 0o600 });
+  const platformFile = path.join(dir, 'platform.env');
+  writeFileSync(platformFile, `WARREN_SECRETS_BACKEND=file\nWARREN_SECRETS_DIR=${dir}/secrets\n`);
+  return platformFile;
+}
+
 /**
  * Nodes `names` (e.g. `a@localhost`) of environment `t`, each configured with rabbit-01's rendered
  * files and facts, but with WARREN_NODE/WARREN_NODES naming these loopback nodes (the first is the seed).
@@ -111,99 +105,58 @@ export async function loopbackCluster(t: Topology, names: readonly string[]): Pr
   const format = rabbitCliDialect(t.image.rabbitmq).configFormat;
   const config = files.find((f) => f.path.startsWith('/etc/rabbitmq/rabbitmq.conf'))!;
   const plugins = files.find((f) => f.path === '/etc/rabbitmq/enabled_plugins')!;
-  const dir = mkdtempSync(path.join(tmpdir(), 'warren-cloudinit-rabbit-'));
+  const rabbit = await startLoopbackRabbit({ prefix: 'cloudinit-rabbit', epmdPort: base.epmd });
   const password = randomBytes(12).toString('hex');
-  mkdirSync(path.join(dir, 'secrets'));
-  writeFileSync(path.join(dir, 'secrets', 'admin-password'), `${password}\n`, { mode: 0o600 });
-  writeFileSync(path.join(dir, '.erlang.cookie'), randomBytes(16).toString('hex').toUpperCase(), {
-    mode: 0o400,
-  });
-  writeFileSync(
-    path.join(dir, 'platform.env'),
-    `WARREN_SECRETS_BACKEND=file\nWARREN_SECRETS_DIR=${dir}/secrets\n`,
-  );
-  writeFileSync(path.join(dir, 'enabled_plugins'), plugins.content);
-
-  const nodes: LoopbackNode[] = names.map((name, i) => {
-    const nodeDir = path.join(dir, name.split('@')[0]!);
-    mkdirSync(nodeDir);
-    const amqpPort = base.amqp + i;
-    const mgmtPort = base.amqp + 10000 + i;
-    writeFileSync(
-      path.join(nodeDir, path.basename(config.path)),
-      loopbackConfig(config.content, format, amqpPort, mgmtPort),
-    );
-    const facts = {
-      ...warrenEnvVars(t, 'rabbit-01'),
-      WARREN_NODE: name,
-      WARREN_NODES: names.join(' '),
-      WARREN_FORM_TIMEOUT: '120',
-    };
-    writeFileSync(
-      path.join(nodeDir, 'warren.env'),
-      Object.entries(facts)
-        .map(([k, v]) => `${k}='${v}'`)
-        .join('\n') + '\n',
-    );
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      LANG: 'C.UTF-8',
-      ERL_EPMD_PORT: String(base.epmd),
-      // Should anything start an epmd daemon of its own, it stays on loopback too.
-      ERL_EPMD_ADDRESS: '127.0.0.1',
-      // Erlang distribution on loopback only.
-      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
-      RABBITMQ_CONF_ENV_FILE: '/dev/null',
-      RABBITMQ_NODENAME: name,
-      RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
-      RABBITMQ_DIST_PORT: String(amqpPort + 20000),
-      // Extension-less, as rabbitmq-env.conf's CONFIG_FILE: the server must find the file by itself.
-      RABBITMQ_CONFIG_FILE: path.join(nodeDir, 'rabbitmq'),
-      RABBITMQ_MNESIA_BASE: path.join(nodeDir, 'mnesia'),
-      RABBITMQ_LOG_BASE: path.join(nodeDir, 'log'),
-      RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
-      WARREN_PLATFORM_FILE: path.join(dir, 'platform.env'),
-      WARREN_FACTS_FILE: path.join(nodeDir, 'warren.env'),
-      WARREN_RABBIT_HOME: nodeDir,
-      WARREN_RABBITMQCTL: path.join(RABBIT_BIN, 'rabbitmqctl'),
-      WARREN_RABBITMQ_DIAGNOSTICS: path.join(RABBIT_BIN, 'rabbitmq-diagnostics'),
-    };
-    return { name, amqpPort, mgmtPort, env, mnesiaDir: path.join(nodeDir, 'mnesia', name) };
-  });
-
-  // Our own epmd, listening before any node starts (else a node would start a daemon of its own).
-  const epmd: ChildProcess = spawn('epmd', ['-port', String(base.epmd), '-address', '127.0.0.1'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 50 && !(await portOpen(base.epmd)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (epmd.exitCode !== null || !(await portOpen(base.epmd))) {
-    epmd.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`epmd did not listen on ${base.epmd}`);
+  let nodes: ClusterNode[];
+  try {
+    const platformFile = writeSecrets(rabbit.dir, password);
+    nodes = names.map((name, i) => {
+      const amqpPort = base.amqp + i;
+      const mgmtPort = base.amqp + 10000 + i;
+      const node = rabbit.addNode({
+        name,
+        distPort: amqpPort + 20000,
+        config: {
+          fileName: path.basename(config.path),
+          content: loopbackConfig(config.content, format, amqpPort, mgmtPort),
+        },
+        enabledPlugins: plugins.content,
+        env: { RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1' },
+      });
+      const facts = {
+        ...warrenEnvVars(t, 'rabbit-01'),
+        WARREN_NODE: name,
+        WARREN_NODES: names.join(' '),
+        WARREN_FORM_TIMEOUT: '120',
+      };
+      const factsFile = path.join(node.dir, 'warren.env');
+      writeFileSync(
+        factsFile,
+        Object.entries(facts)
+          .map(([k, v]) => `${k}='${v}'`)
+          .join('\n') + '\n',
+      );
+      const env: NodeJS.ProcessEnv = {
+        ...node.env,
+        WARREN_PLATFORM_FILE: platformFile,
+        WARREN_FACTS_FILE: factsFile,
+        WARREN_RABBIT_HOME: node.dir,
+        WARREN_RABBITMQCTL: path.join(RABBIT_BIN, 'rabbitmqctl'),
+        WARREN_RABBITMQ_DIAGNOSTICS: path.join(RABBIT_BIN, 'rabbitmq-diagnostics'),
+      };
+      return { ...node, env, amqpPort, mgmtPort };
+    });
+  } catch (e) {
+    rabbit.destroy();
+    throw e;
   }
 
-  const servers = new Map<string, ChildProcess>();
-  const killGroup = (node: LoopbackNode) => {
-    const server = servers.get(node.name);
-    servers.delete(node.name);
-    if (server?.pid === undefined) return;
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
+  const boot = (fns: string) => ['-c', `source ${SCRIPTS_DIR}/warren-rabbitmq-boot && ${fns}`];
   const cluster: LoopbackCluster = {
     nodes,
     password,
     start(node) {
-      const server = spawn(path.join(RABBIT_BIN, 'rabbitmq-server'), [], {
-        env: node.env,
-        stdio: 'ignore',
-        detached: true,
-      });
-      servers.set(node.name, server);
+      rabbit.start(node);
     },
     awaitRunning(node) {
       const r = run(
@@ -217,16 +170,14 @@ export async function loopbackCluster(t: Topology, names: readonly string[]): Pr
       if (r.code !== 0) throw new Error(`${node.name} did not start: ${r.out}`);
     },
     crash(node) {
-      killGroup(node);
+      rabbit.kill(node);
     },
     steps(node, fns) {
-      return run('bash', ['-c', `source ${SCRIPTS_DIR}/warren-rabbitmq-boot && ${fns}`], node.env);
+      return run('bash', boot(fns), node.env);
     },
     stepsAsync(node, fns) {
       return new Promise((resolve) => {
-        const child = spawn('bash', ['-c', `source ${SCRIPTS_DIR}/warren-rabbitmq-boot && ${fns}`], {
-          env: node.env,
-        });
+        const child = spawn('bash', boot(fns), { env: node.env });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -238,21 +189,12 @@ export async function loopbackCluster(t: Topology, names: readonly string[]): Pr
     },
     destroy() {
       clusters.delete(cluster);
+      // A clean stop first; the kill by PID after it is what guarantees nothing stays.
       for (const node of nodes) {
-        if (servers.has(node.name))
+        if (rabbit.started(node))
           run(path.join(RABBIT_BIN, 'rabbitmqctl'), ['-n', node.name, 'stop'], node.env);
-        killGroup(node);
       }
-      epmd.kill('SIGKILL');
-      // An epmd daemon a CLI call may have started on our private port is ours too: stop it by PID.
-      for (const m of run('ss', ['-Hltnp', `sport = :${base.epmd}`]).out.matchAll(/"epmd",pid=(\d+)/g)) {
-        try {
-          process.kill(Number(m[1]), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
+      rabbit.destroy();
     },
   };
   clusters.add(cluster);

@@ -7,7 +7,8 @@ import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_USERNAME } from '../../topology';
 import { run, SCRIPTS_DIR, topologyNamed } from './helpers';
-import { destroyAllClusters, loopbackCluster, portOpen } from './loopback-rabbit';
+import { portOpen } from '../support/ports';
+import { destroyAllClusters, loopbackCluster } from './loopback-rabbit';
 
 afterAll(destroyAllClusters);
 

@@ -9,13 +9,13 @@ import { startAgent } from '../../lab/drills/agent-process';
 import type { ProbeResult } from '../../lab/drills/tcp-probe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoad, type LoadOptions, type LoadResult } from '../../lab/drills/load-client';
-import { startLoopbackRabbit, type LoopbackRabbit } from './loopback-rabbit';
+import { startLoopbackBroker, type LoopbackBroker } from './loopback-broker';
 
-let rabbit: LoopbackRabbit;
+let rabbit: LoopbackBroker;
 let n = 0;
 
 beforeAll(async () => {
-  rabbit = await startLoopbackRabbit();
+  rabbit = await startLoopbackBroker();
 });
 
 afterAll(async () => {
