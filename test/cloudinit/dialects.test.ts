@@ -90,6 +90,8 @@ function recordBoot(t: Topology, scenario: 'seed' | 'join' | 'alone'): Recorded[
         WARREN_RABBITMQ_DIAGNOSTICS: fake,
         WARREN_RABBITMQ_QUEUES: fake,
         WARREN_RABBIT_HOME: path.join(dir, 'home'),
+        // The recording rabbitmqctl plays every node; there is no epmd to ask first.
+        WARREN_EPMD_PRECHECK: 'no',
         FAKE_RECORD: record,
         FAKE_STATE: path.join(dir, 'state'),
         FAKE_LOCAL: host,
