@@ -54,6 +54,9 @@ export function imageTags(t: Topology, role: ImageRole): Record<string, string> 
   };
 }
 
+/** Where the helpers the steps source are uploaded; a step that sources them is uploaded there too. */
+const REMOTE_SCRIPTS_DIR = `${REMOTE_DIR}/${IMAGE_DIR.scripts}`;
+
 function shellStep(s: ProvisioningStep, env: Record<string, string> = {}): Provisioner {
   const vars = { ...s.env, ...env };
   const shell: ShellProvisioner = {
@@ -61,6 +64,8 @@ function shellStep(s: ProvisioningStep, env: Record<string, string> = {}): Provi
     script: hcl.pathRoot(`${IMAGE_DIR.scripts}/${s.script}`),
     environment_vars: Object.entries(vars).map(([k, v]) => `${k}=${v}`),
     execute_command: EXECUTE_AS_ROOT,
+    // The script finds its helpers next to itself.
+    ...(s.helpers.length > 0 ? { remote_folder: REMOTE_SCRIPTS_DIR } : {}),
   };
   return { shell };
 }
@@ -84,11 +89,16 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
   const debsDir = `${REMOTE_DIR}/${IMAGE_DIR.debs}`;
   const tags = imageTags(t, role);
 
+  const installSteps = packageSteps(t, role, { debsDir });
+  const finishing = provisioningSteps(role, { bootScriptsDir: bootDir, plugins: t.rabbitmq.plugins });
+  const steps = [...installSteps, ...finishing];
+  const helpers = [...new Set(steps.flatMap((s) => s.helpers))];
+
   const uploads: Provisioner[] = [
     {
       shell: {
         '//': 'directories for the uploads below',
-        inline: [`mkdir -p ${bootDir} ${debsDir}`],
+        inline: [`mkdir -p ${bootDir} ${debsDir} ${REMOTE_SCRIPTS_DIR}`],
       },
     },
     {
@@ -98,6 +108,15 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
         destination: bootDir,
       },
     },
+    ...helpers.map((helper) => {
+      const users = steps.filter((s) => s.helpers.includes(helper)).map((s) => s.name);
+      const file = {
+        '//': `sourced by ${users.join(', ')} (images/scripts)`,
+        source: hcl.pathRoot(`${IMAGE_DIR.scripts}/${helper}`),
+        destination: `${REMOTE_SCRIPTS_DIR}/${helper}`,
+      };
+      return { file };
+    }),
   ];
   if (plan.source === 'pinned-debs') {
     uploads.push({
@@ -108,11 +127,13 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
       },
     });
   }
-  const packages = packageSteps(t, role, { debsDir }).map((s) => shellStep(s));
-  const finishing = provisioningSteps(role, { bootScriptsDir: bootDir, plugins: t.rabbitmq.plugins });
+  const packages = installSteps.map((s) => shellStep(s));
   const [postInstall, installBoot, wipe] = finishing;
   if (!postInstall || !installBoot || !wipe)
     throw new Error('provisioning steps changed; update the template');
+  // wipe-identity runs after the uploads are removed: no helper of its could be found then.
+  if (wipe.helpers.length > 0)
+    throw new Error(`${wipe.script} sources helpers; it runs after the uploads are gone`);
 
   const build: PackerBuild = {
     '//': `The ${role} image of ${t.name}: packages, then the steps the lab image runs too (images/provisioning-steps.ts).`,

@@ -36,6 +36,7 @@ export {
   type RabbitPackagePlan,
 } from './package-pins';
 export {
+  APT_PINS_LIB,
   BOOT_SCRIPTS_DIR,
   packageSteps,
   provisioningSteps,

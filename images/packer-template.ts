@@ -55,6 +55,8 @@ export interface ShellProvisioner extends Commented {
   readonly environment_vars?: readonly string[];
   /** Go template; `{{ .Vars }}` and `{{ .Path }}` are Packer's. */
   readonly execute_command?: string;
+  /** Directory the script is uploaded to. @default '/tmp' */
+  readonly remote_folder?: string;
 }
 
 export type Provisioner = { readonly file: FileProvisioner } | { readonly shell: ShellProvisioner };

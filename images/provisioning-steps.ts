@@ -31,6 +31,8 @@ export interface ProvisioningStep {
   readonly script: string;
   /** Absolute path of the script on this machine. */
   readonly path: string;
+  /** Scripts of images/scripts/ it sources: they go wherever it goes, next to it. */
+  readonly helpers: readonly string[];
   /** Environment the script needs, besides `WARREN_ROOT`. */
   readonly env: Readonly<Record<string, string>>;
   /** True when the step installs packages (Packer build instance only). */
@@ -51,14 +53,18 @@ export interface ProvisioningOptions {
   readonly plugins?: readonly string[];
 }
 
+/** The helper the package steps source: apt without prompts, no service starts, pins, holds. */
+export const APT_PINS_LIB = 'apt-pins-lib.sh';
+
 function step(
   name: string,
   env: Record<string, string>,
   needsMirror: boolean,
   description: string,
+  helpers: readonly string[] = [],
 ): ProvisioningStep {
   const script = `${name}.sh`;
-  return { name, script, path: path.join(SCRIPTS_DIR, script), env, needsMirror, description };
+  return { name, script, path: path.join(SCRIPTS_DIR, script), helpers, env, needsMirror, description };
 }
 
 /** The steps that need no mirror, in order; `WARREN_ROOT` selects the root directory they work on. */
@@ -121,6 +127,7 @@ export function packageSteps(
       },
       true,
       `Erlang and RabbitMQ ${t.image.rabbitmq} from ${plan.source}, exact versions, held`,
+      [APT_PINS_LIB],
     ),
   ];
   if (role === 'haproxy') {
@@ -131,6 +138,7 @@ export function packageSteps(
         { WARREN_HAPROXY_VERSION: fd.haproxy, WARREN_KEEPALIVED_VERSION: fd.keepalived },
         true,
         `HAProxy ${fd.haproxy} and keepalived ${fd.keepalived} from the release's archive, held`,
+        [APT_PINS_LIB],
       ),
     );
   }

@@ -46,7 +46,9 @@ function sha256(content: Uint8Array): string {
 
 export function renderRoleFiles(t: Topology, role: ImageRole, sources: ImageSources): ImageFile[] {
   const at = (p: string) => `${role}/${p}`;
-  const used = new Set([...packageSteps(t, role), ...provisioningSteps(role)].map((s) => s.script));
+  const used = new Set(
+    [...packageSteps(t, role), ...provisioningSteps(role)].flatMap((s) => [s.script, ...s.helpers]),
+  );
   const missing = [...used].filter((name) => !sources.scripts.some((s) => s.name === name));
   if (missing.length > 0)
     throw new Error(`provisioning scripts missing from images/scripts: ${missing.join(', ')}`);

@@ -6,45 +6,21 @@
 # /etc/warren/image-packages. Services are not started during the install. Idempotent.
 # Env: WARREN_HAPROXY_VERSION, WARREN_KEEPALIVED_VERSION (apt version patterns).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=apt-pins-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-pins-lib.sh"
 
 haproxy_pattern="${WARREN_HAPROXY_VERSION:?WARREN_HAPROXY_VERSION is required}"
 keepalived_pattern="${WARREN_KEEPALIVED_VERSION:?WARREN_KEEPALIVED_VERSION is required}"
-export DEBIAN_FRONTEND=noninteractive
-apt_get() { apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"; }
 
-policy=/usr/sbin/policy-rc.d
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' > "$policy"
-  chmod 0755 "$policy"
-  trap 'rm -f "$policy"' EXIT
-fi
-
-cat > /etc/apt/preferences.d/warren-front-door << PREF
-# Written by warren's install-front-door: the release's HAProxy and keepalived series.
-Package: haproxy
-Pin: version $haproxy_pattern
-Pin-Priority: 1001
-
-Package: keepalived
-Pin: version $keepalived_pattern
-Pin-Priority: 1001
-PREF
+no_service_starts
+pin_versions /etc/apt/preferences.d/warren-front-door \
+  "Written by warren's install-front-door: the release's HAProxy and keepalived series." \
+  haproxy "$haproxy_pattern" keepalived "$keepalived_pattern"
 apt_get update
 apt_get install --no-install-recommends haproxy keepalived
 
-mkdir -p /etc/warren
-record=/etc/warren/image-packages
-touch "$record"
-for pair in "haproxy:$haproxy_pattern" "keepalived:$keepalived_pattern"; do
-  name="${pair%%:*}"
-  pattern="${pair#*:}"
-  version="$(dpkg-query -W -f '${Version}' "$name")"
-  # shellcheck disable=SC2053 # the pattern is a glob on purpose
-  [[ "$version" == $pattern ]] || { echo "install-front-door: $name is $version, expected $pattern" >&2; exit 1; }
-  apt-mark hold "$name" > /dev/null
-  grep -vE "^$name " "$record" > "$record.new" || true
-  echo "$name $version" >> "$record.new"
-  mv "$record.new" "$record"
-done
-sort -o "$record" "$record"
-echo "install-front-door: installed and held $(grep -E '^(haproxy|keepalived) ' "$record" | tr '\n' ' ')"
+expect_version install-front-door haproxy "$haproxy_pattern"
+expect_version install-front-door keepalived "$keepalived_pattern"
+hold_and_record haproxy keepalived
+echo "install-front-door: installed and held $(grep -E '^(haproxy|keepalived) ' /etc/warren/image-packages | tr '\n' ' ')"

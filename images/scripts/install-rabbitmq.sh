@@ -9,22 +9,21 @@
 #      WARREN_DEBS_DIR (pinned-debs), WARREN_TEAM_RABBITMQ_KEY_URL, WARREN_TEAM_RABBITMQ_KEY_FINGERPRINT,
 #      WARREN_TEAM_RABBITMQ_MIRRORS (team-rabbitmq).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=apt-pins-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-pins-lib.sh"
 
 source_kind="${WARREN_PACKAGE_SOURCE:?WARREN_PACKAGE_SOURCE is required}"
 codename="${WARREN_CODENAME:?WARREN_CODENAME is required}"
 rabbitmq_version="${WARREN_RABBITMQ_APT_VERSION:-}"
 erlang_version="${WARREN_ERLANG_APT_VERSION:-}"
-export DEBIAN_FRONTEND=noninteractive
-apt_get() { apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"; }
 
-# No service starts while packages install: a RabbitMQ started here would create a node named
-# after the build host and a cookie, which wipe-identity would then have to undo.
-policy=/usr/sbin/policy-rc.d
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' > "$policy"
-  chmod 0755 "$policy"
-  trap 'rm -f "$policy"' EXIT
-fi
+# Installed (or held) erlang* packages, one name a line.
+installed_erlang_packages() {
+  dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'erlang*' | awk '$1 ~ /^[ih]i$/ { print $2 }'
+}
+
+no_service_starts
 
 case "$source_kind" in
   ubuntu-archive | debian-archive) ;;
@@ -74,39 +73,19 @@ if [ "$source_kind" = pinned-debs ]; then
   done
 else
   : "${rabbitmq_version:?WARREN_RABBITMQ_APT_VERSION is required}" "${erlang_version:?WARREN_ERLANG_APT_VERSION is required}"
-  # Every erlang-* package at one exact version, whatever pulls it in (priority > 1000 also wins
-  # over a newer version in the release's own archive).
-  cat > /etc/apt/preferences.d/warren-rabbitmq << PREF
-# Written by warren's install-rabbitmq: exact versions of the image.
-Package: erlang*
-Pin: version $erlang_version
-Pin-Priority: 1001
-
-Package: rabbitmq-server
-Pin: version $rabbitmq_version
-Pin-Priority: 1001
-PREF
+  # Every erlang-* package at one exact version, whatever pulls it in.
+  pin_versions /etc/apt/preferences.d/warren-rabbitmq \
+    "Written by warren's install-rabbitmq: exact versions of the image." \
+    'erlang*' "$erlang_version" rabbitmq-server "$rabbitmq_version"
   apt_get update
   apt_get install --no-install-recommends "rabbitmq-server=$rabbitmq_version"
-  have="$(dpkg-query -W -f '${Version}' rabbitmq-server)"
-  [ "$have" = "$rabbitmq_version" ] || { echo "install-rabbitmq: rabbitmq-server is $have, expected $rabbitmq_version" >&2; exit 1; }
-  while read -r name version; do
-    [ "$version" = "$erlang_version" ] || { echo "install-rabbitmq: $name is $version, expected $erlang_version" >&2; exit 1; }
-  done < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' 'erlang*' | awk '$1 ~ /^[ih]i$/ { print $2, $3 }')
+  expect_version install-rabbitmq rabbitmq-server "$rabbitmq_version"
+  while read -r name; do
+    expect_version install-rabbitmq "$name" "$erlang_version"
+  done < <(installed_erlang_packages)
   packages=(rabbitmq-server)
 fi
 
-mapfile -t erlang_packages < <(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'erlang*' | awk '$1 ~ /^[ih]i$/ { print $2 }')
-apt-mark hold "${packages[@]}" "${erlang_packages[@]}" > /dev/null
-
-mkdir -p /etc/warren
-record=/etc/warren/image-packages
-touch "$record"
-for name in "${packages[@]}" "${erlang_packages[@]}"; do
-  line="$name $(dpkg-query -W -f '${Version}' "$name")"
-  grep -vE "^$name " "$record" > "$record.new" || true
-  echo "$line" >> "$record.new"
-  mv "$record.new" "$record"
-done
-sort -o "$record" "$record"
+mapfile -t erlang_packages < <(installed_erlang_packages)
+hold_and_record "${packages[@]}" "${erlang_packages[@]}"
 echo "install-rabbitmq: installed and held rabbitmq-server $(dpkg-query -W -f '${Version}' rabbitmq-server) with ${#erlang_packages[@]} Erlang packages"

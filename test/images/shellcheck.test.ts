@@ -19,6 +19,7 @@ describe('shellcheck', () => {
     expect(scripts).toEqual(
       expect.arrayContaining([
         'install-rabbitmq.sh',
+        'apt-pins-lib.sh',
         'install-aws-cli.sh',
         'post-install.sh',
         'install-boot-scripts.sh',

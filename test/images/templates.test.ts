@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  APT_PINS_LIB,
   AWS_CLI_VERSION,
   awsCliBundle,
   CANONICAL_OWNER_ID,
@@ -113,6 +114,27 @@ describe('image templates', async () => {
       '/tmp/warren/boot-scripts',
     );
     expect(step(template, 'wipe-identity.sh')).toMatchObject({ WARREN_ROOT: '/', WARREN_IMAGE_BUILD: '1' });
+  });
+
+  it('uploads the helper the package steps source, and runs those steps next to it', async () => {
+    const template = renderImageTemplate(await envTopology('dev'), 'haproxy');
+    const files = (template.build?.provisioner ?? []).flatMap((p) => ('file' in p ? [p.file] : []));
+    expect(files).toContainEqual(
+      expect.objectContaining({
+        source: `\${path.root}/scripts/${APT_PINS_LIB}`,
+        destination: `/tmp/warren/scripts/${APT_PINS_LIB}`,
+      }),
+    );
+    const folders = Object.fromEntries(
+      shells(template).flatMap((s) => (s.script ? [[path.basename(s.script), s.remote_folder]] : [])),
+    );
+    expect(folders).toMatchObject({
+      'install-rabbitmq.sh': '/tmp/warren/scripts',
+      'install-front-door.sh': '/tmp/warren/scripts',
+      'wipe-identity.sh': undefined,
+    });
+    const copied = renderImageTemplates(await envTopology('elb')).map((f) => f.path);
+    expect(copied).toContain(`rabbitmq/scripts/${APT_PINS_LIB}`);
   });
 
   it('installs the pinned AWS CLI v2 bundle (IMDSv2) on every release, in both roles', async () => {
