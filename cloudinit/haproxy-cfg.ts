@@ -26,6 +26,8 @@ export interface HaproxyCfgOptions {
   readonly sendProxy: boolean;
   /** Balance algorithm. */
   readonly balance: string;
+  /** Keep a client address's AMQP connections on one node (`stick on src`). */
+  readonly clientAffinity: boolean;
   /** Why this HAProxy exists, for the header. */
   readonly purpose: string;
 }
@@ -69,7 +71,16 @@ export function renderHaproxyCfg(t: Topology, o: HaproxyCfgOptions): RenderedFil
     bind :${PORTS.amqp}
     default_backend rabbitmq-amqp`,
     `backend rabbitmq-amqp
-    balance ${o.balance}
+    balance ${o.balance}${
+      o.clientAffinity
+        ? `
+    # Client affinity: a client address's connections (publisher and consumer) go to the node its first
+    # one went to, where its queues live, instead of crossing the cluster; a node that is down is
+    # skipped and the entry moves. The table is per HAProxy: after a VIP move affinity starts afresh.
+    stick-table type ip size 100k expire 1h
+    stick on src`
+        : ''
+    }
     # "check port" sends checks without the PROXY header${o.sendProxy ? '; client connections get send-proxy-v2' : ''}.
 ${servers(PORTS.amqp, o.sendProxy)}`,
     `frontend management

@@ -30,6 +30,7 @@ export function renderHostFiles(t: Topology, hostName: string, platform: Platfor
       stats: true,
       sendProxy: t.rabbitmq.proxyProtocol,
       balance: fd.balance,
+      clientAffinity: fd.clientAffinity,
       purpose: `HAProxy on ${hostName}, one of the keepalived pair in front of the RabbitMQ nodes`,
     }),
     renderHaproxyDropin(t),

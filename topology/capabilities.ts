@@ -413,6 +413,9 @@ export const HAPROXY_KEYWORDS = {
   default_backend: { since: '1.3.0' },
   balance: { since: '1.0.0' },
   'balance leastconn': { since: '1.3.0' },
+  /** Client affinity: `stick-table type ip …` and `stick on src` (stickiness on the source address). */
+  'stick-table': { since: '1.4.0' },
+  'stick on': { since: '1.4.0' },
   server: { since: '1.0.0' },
   'server:check': { since: '1.0.0' },
   'server:port': { since: '1.0.0' },

@@ -18,6 +18,7 @@ export interface ResolvedKeepalivedFrontDoor {
   readonly vip: string;
   readonly virtualRouterId: number;
   readonly balance: 'leastconn' | 'roundrobin' | 'source';
+  readonly clientAffinity: boolean;
   readonly instanceType: string;
   readonly haproxy: readonly ResolvedHaproxyHost[];
 }

@@ -87,8 +87,15 @@ const keepalivedFrontDoor = z.strictObject({
   vip: z.string(),
   /** VRRP virtual_router_id, 1–255, unique per broadcast domain. @default 51 */
   virtualRouterId: z.number().int().default(51),
-  /** HAProxy balance algorithm. @default 'leastconn' */
+  /** HAProxy balance algorithm: how a client's first AMQP connection picks a node. @default 'leastconn' */
   balance: z.enum(['leastconn', 'roundrobin', 'source']).default('leastconn'),
+  /**
+   * Keep every AMQP connection of one client address on the same node (HAProxy `stick on src`), so a
+   * client's publisher and consumer share the node where its queues live instead of crossing the
+   * cluster. Turn off when many clients share one address (NAT): they would all land on one node.
+   * @default true
+   */
+  clientAffinity: z.boolean().default(true),
   /** @default 't3.small' */
   instanceType: z.string().default('t3.small'),
   /** Exactly two HAProxy hosts, in the same subnet (a secondary private IP cannot cross subnets). */

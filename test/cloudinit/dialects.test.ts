@@ -278,10 +278,12 @@ describe('HAProxy and keepalived dialects per Ubuntu release (and the lab)', () 
         stats: true,
         sendProxy: true,
         balance: 'leastconn',
+        clientAffinity: true,
         purpose: 'test',
       }).content;
       const used = haproxyKeywords(cfg);
       expect(used.has('option clitcpka')).toBe(true);
+      expect(used.has('stick on')).toBe(true);
       for (const k of used) {
         const row = HAPROXY_KEYWORDS[k as keyof typeof HAPROXY_KEYWORDS];
         expect(row, `haproxy.cfg uses '${k}', missing from HAPROXY_KEYWORDS`).toBeDefined();

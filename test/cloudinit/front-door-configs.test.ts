@@ -89,6 +89,19 @@ describe('front-door configurations', () => {
       expect(cfg).toMatch(/^\s+bind :8404$/m);
     });
 
+    it(`${env}/${host.name}: client affinity sticks AMQP (not management) to the source address, and can be turned off`, () => {
+      const backend = (c: string, name: string) =>
+        c.split(/\n\n/).find((s) => s.startsWith(`backend ${name}`))!;
+      expect(backend(cfg, 'rabbitmq-amqp')).toMatch(/^\s+stick on src$/m);
+      expect(backend(cfg, 'rabbitmq-management')).not.toMatch(/stick/);
+      const fd = t.frontDoor.kind === 'keepalived' ? t.frontDoor : undefined;
+      const off = { ...t, frontDoor: { ...fd!, clientAffinity: false } };
+      const plain = renderHostFiles(off, host.name, 'lab').find((f) => f.path === HAPROXY_CFG_PATH)!.content;
+      expect(plain).not.toMatch(/stick/);
+      const r = haproxyCheck(plain);
+      expect(r.out).toMatch(/Configuration file is valid/);
+    });
+
     it(`${env}/${host.name}: keepalived uses unicast peers, a TCP check and the VIP hook, never pidof or multicast`, () => {
       expect(conf).toMatch(new RegExp(`unicast_src_ip ${host.ip.replace(/\./g, '\\.')}`));
       expect(conf).toMatch(/unicast_peer \{\n\s+10\.\d+\.\d+\.\d+\n\s+\}/);
