@@ -27,7 +27,7 @@ Subcommands:
                         through the front door; prints the endpoint and the credentials file
   down                  stop every host and remove everything the lab made
   status [--json]       hosts (name, role, ip, netns, state), endpoint, credentials file
-  kill HOST             crash a host (SIGKILL to everything in it); its disk stays
+  kill HOST             a dead machine: link cut, SIGKILL to everything in it; its disk stays
   start HOST            boot a stopped host again on its existing disk
   replace HOST          boot a blank instance with the same user-data in place of HOST
   partition HOST        cut HOST's network link (it keeps running, alone)
