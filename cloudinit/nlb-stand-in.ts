@@ -36,8 +36,9 @@ export function renderNlbStandInFiles(t: Topology, ip: string): RenderedFile[] {
       stats: false,
       sendProxy: t.rabbitmq.proxyProtocol,
       balance: 'roundrobin',
-      // An NLB spreads flows (TCP connections) over the targets, with no affinity by default.
-      clientAffinity: false,
+      // An NLB spreads flows (TCP connections) over the targets; with clientAffinity its AMQP target
+      // group sticks to the source address, which `stick on src` plays here.
+      clientAffinity: t.frontDoor.kind === 'nlb' && t.frontDoor.clientAffinity,
       purpose: `Lab stand-in for the AWS NLB of ${t.name} (TCP 5672 and 15672 with health checks, like an NLB)`,
     }),
   ];

@@ -47,6 +47,8 @@ export interface NlbListenerSpec {
   readonly proxyProtocolV2: boolean;
   /** `traffic-port`, or another port when the listener's own port cannot be probed. */
   readonly healthCheckPort: string;
+  /** Source-address stickiness: a client's connections reach one node (AMQP, with `clientAffinity`). */
+  readonly sourceIpStickiness: boolean;
 }
 
 export class NlbFrontDoor extends Construct implements FrontDoor {
@@ -108,6 +110,8 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
         // Close connections to a deregistered node instead of leaving clients on a dead path.
         connectionTermination: true,
         deregistrationDelay: '30',
+        // A client's publisher and consumer on one node, where its queues live (docs/benchmarks.md).
+        ...(spec.sourceIpStickiness ? { stickiness: { type: 'source_ip', enabled: true } } : {}),
         healthCheck: {
           enabled: true,
           protocol: 'TCP',
@@ -145,12 +149,19 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
  */
 export function nlbListenerSpecs(t: Topology): Record<'amqp' | 'management', NlbListenerSpec> {
   const proxy = t.rabbitmq.proxyProtocol;
+  const affinity = t.frontDoor.kind === 'nlb' && t.frontDoor.clientAffinity;
   return {
     amqp: {
       port: PORTS.amqp,
       proxyProtocolV2: proxy,
       healthCheckPort: proxy ? String(PORTS.management) : 'traffic-port',
+      sourceIpStickiness: affinity,
     },
-    management: { port: PORTS.management, proxyProtocolV2: false, healthCheckPort: 'traffic-port' },
+    management: {
+      port: PORTS.management,
+      proxyProtocolV2: false,
+      healthCheckPort: 'traffic-port',
+      sourceIpStickiness: false,
+    },
   };
 }

@@ -106,6 +106,11 @@ const nlbFrontDoor = z.strictObject({
   kind: z.literal('nlb'),
   /** An internal NLB is reachable only inside the VPC. @default true */
   internal: z.boolean().default(true),
+  /**
+   * Keep every AMQP connection of one client address on the same node (the AMQP target group's
+   * `source_ip` stickiness), as `clientAffinity` does for the keepalived front door. @default true
+   */
+  clientAffinity: z.boolean().default(true),
 });
 
 const frontDoor = z.discriminatedUnion('kind', [keepalivedFrontDoor, nlbFrontDoor]);

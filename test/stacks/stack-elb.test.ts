@@ -71,6 +71,8 @@ describe('warren-elb', () => {
         proxy_protocol_v2: false,
       });
       expect(group.health_check).toMatchObject({ enabled: true, protocol: 'TCP', port: 'traffic-port' });
+      // Client affinity (the default) on AMQP only: a client's connections reach one node.
+      expect(group.stickiness).toEqual(port === 5672 ? { type: 'source_ip', enabled: true } : undefined);
       const targets = attachments.filter((a) => a.target_group_arn === action.target_group_arn);
       expect(targets).toHaveLength(3);
       for (const a of targets) {

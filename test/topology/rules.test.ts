@@ -324,7 +324,7 @@ describe('defaults', () => {
       proxyProtocol: false,
       heartbeatSeconds: 60,
     });
-    expect(t.frontDoor).toEqual({ kind: 'nlb', internal: true });
+    expect(t.frontDoor).toEqual({ kind: 'nlb', internal: true, clientAffinity: true });
     expect(t.access).toEqual({ clientCidrs: ['10.9.0.0/16'], adminCidrs: ['10.9.0.0/16'], publicIps: false });
     expect(t.tags).toEqual({});
   });
