@@ -38,7 +38,7 @@ export function renderNlbStandInFiles(t: Topology, ip: string): RenderedFile[] {
       balance: 'roundrobin',
       // An NLB spreads flows (TCP connections) over the targets; with clientAffinity its AMQP target
       // group sticks to the source address, which `stick on src` plays here.
-      clientAffinity: t.frontDoor.kind === 'nlb' && t.frontDoor.clientAffinity,
+      clientAffinity: t.frontDoor.clientAffinity,
       purpose: `Lab stand-in for the AWS NLB of ${t.name} (TCP 5672 and 15672 with health checks, like an NLB)`,
     }),
   ];

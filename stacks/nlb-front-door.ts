@@ -149,13 +149,12 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
  */
 export function nlbListenerSpecs(t: Topology): Record<'amqp' | 'management', NlbListenerSpec> {
   const proxy = t.rabbitmq.proxyProtocol;
-  const affinity = t.frontDoor.kind === 'nlb' && t.frontDoor.clientAffinity;
   return {
     amqp: {
       port: PORTS.amqp,
       proxyProtocolV2: proxy,
       healthCheckPort: proxy ? String(PORTS.management) : 'traffic-port',
-      sourceIpStickiness: affinity,
+      sourceIpStickiness: t.frontDoor.clientAffinity,
     },
     management: {
       port: PORTS.management,

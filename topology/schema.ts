@@ -81,6 +81,14 @@ const haproxyHost = z.strictObject({
   priority: z.number().int().optional(),
 });
 
+/**
+ * Keep every AMQP connection of one client address on the same node (HAProxy `stick on src`; an NLB's
+ * `source_ip` stickiness), so a client's publisher and consumer share the node where its queues live
+ * instead of crossing the cluster. Turn off when many clients share one address (NAT): they would all
+ * land on one node. @default true
+ */
+const clientAffinity = z.boolean().default(true);
+
 const keepalivedFrontDoor = z.strictObject({
   kind: z.literal('keepalived'),
   /** The floating IP clients use; a secondary private IP in the HAProxy hosts' subnet. */
@@ -89,13 +97,8 @@ const keepalivedFrontDoor = z.strictObject({
   virtualRouterId: z.number().int().default(51),
   /** HAProxy balance algorithm: how a client's first AMQP connection picks a node. @default 'leastconn' */
   balance: z.enum(['leastconn', 'roundrobin', 'source']).default('leastconn'),
-  /**
-   * Keep every AMQP connection of one client address on the same node (HAProxy `stick on src`), so a
-   * client's publisher and consumer share the node where its queues live instead of crossing the
-   * cluster. Turn off when many clients share one address (NAT): they would all land on one node.
-   * @default true
-   */
-  clientAffinity: z.boolean().default(true),
+  /** Client affinity: see `clientAffinity` above. @default true */
+  clientAffinity,
   /** @default 't3.small' */
   instanceType: z.string().default('t3.small'),
   /** Exactly two HAProxy hosts, in the same subnet (a secondary private IP cannot cross subnets). */
@@ -106,11 +109,8 @@ const nlbFrontDoor = z.strictObject({
   kind: z.literal('nlb'),
   /** An internal NLB is reachable only inside the VPC. @default true */
   internal: z.boolean().default(true),
-  /**
-   * Keep every AMQP connection of one client address on the same node (the AMQP target group's
-   * `source_ip` stickiness), as `clientAffinity` does for the keepalived front door. @default true
-   */
-  clientAffinity: z.boolean().default(true),
+  /** Client affinity (the AMQP target group's `source_ip` stickiness): see `clientAffinity` above. @default true */
+  clientAffinity,
 });
 
 const frontDoor = z.discriminatedUnion('kind', [keepalivedFrontDoor, nlbFrontDoor]);
