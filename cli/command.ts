@@ -3,6 +3,7 @@
  * 0 ok, 1 user or validation error, 2 internal error.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../topology';
 
 export interface Command {
   /** As typed, e.g. `validate` or `lab`. */
@@ -15,10 +16,7 @@ export interface Command {
   run(argv: readonly string[]): Promise<number>;
 }
 
-/** A mistake the user can fix (bad flag, missing tool, refused topology): exit 1, no stack trace. */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}
+export { UserError } from '../topology';
 
 export const EXIT = { ok: 0, user: 1, internal: 2 } as const;
 

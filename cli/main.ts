@@ -2,8 +2,8 @@
  * The `warren` CLI. Dispatches to one command per file in commands/ and maps failures to exit
  * codes: 1 for what the user can fix (message only), 2 for internal errors (with the stack).
  */
-import { TopologyError } from '../topology';
-import { EXIT, UserError } from './command';
+import { WarrenError } from '../topology';
+import { EXIT } from './command';
 import { COMMANDS } from './commands';
 
 const USAGE = `warren: bake, launch and prove highly available RabbitMQ clusters.
@@ -33,7 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof UserError || e instanceof TopologyError) {
+    // Every error a user can fix extends WarrenError (topology/warren-error.ts); the rest are bugs.
+    if (e instanceof WarrenError) {
       console.error(`warren ${name}: ${e.message}`);
       return EXIT.user;
     }

@@ -1,8 +1,8 @@
 /**
- * The boot scripts and units in cloudinit/scripts/, as the image installs them: scripts into
- * /usr/local/sbin (mode 0755), units into /etc/systemd/system. The images workstream reads this list.
+ * The boot scripts and units in cloudinit/scripts/, and where the image installs them: scripts into
+ * /usr/local/sbin (mode 0755), units into /etc/systemd/system (0644). This table is the one install
+ * map; a test checks it against the directory, so a new script cannot be forgotten.
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 export const SCRIPTS_SOURCE_DIR = path.join(__dirname, 'scripts');
@@ -15,17 +15,27 @@ export interface BootScript {
   readonly mode: '0755' | '0644';
 }
 
+/** Every file in cloudinit/scripts/, by name. */
+export const BOOT_SCRIPT_NAMES = [
+  'warren-check-haproxy',
+  'warren-haproxy-boot',
+  'warren-lib',
+  'warren-rabbitmq-boot',
+  'warren-rabbitmq-cli',
+  'warren-secret',
+  'warren-vip-notify',
+] as const;
+
+const UNIT_SUFFIXES = ['.service', '.timer', '.socket', '.path', '.target'];
+
+/** Where one boot file is installed, by its name. */
+export function bootScriptFor(name: string): BootScript {
+  const source = path.join(SCRIPTS_SOURCE_DIR, name);
+  return UNIT_SUFFIXES.some((s) => name.endsWith(s))
+    ? { source, target: `/etc/systemd/system/${name}`, mode: '0644' }
+    : { source, target: `/usr/local/sbin/${name}`, mode: '0755' };
+}
+
 export function bootScriptFiles(): BootScript[] {
-  return readdirSync(SCRIPTS_SOURCE_DIR)
-    .filter((f) => f.startsWith('warren-'))
-    .sort()
-    .map((f) =>
-      f.endsWith('.service')
-        ? {
-            source: path.join(SCRIPTS_SOURCE_DIR, f),
-            target: `/etc/systemd/system/${f}`,
-            mode: '0644' as const,
-          }
-        : { source: path.join(SCRIPTS_SOURCE_DIR, f), target: `/usr/local/sbin/${f}`, mode: '0755' as const },
-    );
+  return [...BOOT_SCRIPT_NAMES].sort().map(bootScriptFor);
 }

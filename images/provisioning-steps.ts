@@ -9,7 +9,7 @@
  *   the Packer template runs the same list on the instance with `WARREN_ROOT=/`.
  */
 import path from 'node:path';
-import { PROJECT_ROOT, type Topology } from '../topology';
+import { type Topology } from '../topology';
 import { awsCliBundle } from './aws-cli-bundle';
 import { unitsOf, type ImageRole } from './image-role';
 import {
@@ -18,11 +18,12 @@ import {
   TEAM_RABBITMQ_KEY,
   TEAM_RABBITMQ_MIRRORS,
 } from './package-pins';
+import { SCRIPTS_SOURCE_DIR } from '../cloudinit';
 
 /** Where the scripts live in this repository. */
 export const SCRIPTS_DIR = path.join(__dirname, 'scripts');
 /** The cloud-init workstream's boot scripts (`warren-*`, units), installed by the image. */
-export const BOOT_SCRIPTS_DIR = path.join(PROJECT_ROOT, 'cloudinit', 'scripts');
+export const BOOT_SCRIPTS_DIR = SCRIPTS_SOURCE_DIR;
 
 export interface ProvisioningStep {
   /** Short name for progress output, e.g. `post-install`. */

@@ -3,8 +3,8 @@
  * Missing packages are installed when running as root; otherwise `up` stops with the exact command.
  */
 import { existsSync } from 'node:fs';
-import { UserError } from '../cli/command';
-import { run, runOk } from './run';
+import { UserError } from '../topology';
+import { run, runOk } from '../workspace';
 
 /** The programs the lab runs on the machine and the Debian package of each. */
 export const HOST_TOOLS: readonly { readonly program: string; readonly pkg: string }[] = [

@@ -22,7 +22,7 @@ import {
 import path from 'node:path';
 import { labProvisioning, type ImageInput } from './lab-provisioning';
 import { LAB_IMAGE_CACHE, LAB_STATE_ROOT } from './paths';
-import { run, runOk, waitFor } from './run';
+import { run, runOk, waitFor } from '../workspace';
 
 export const DEBIAN_SUITE = 'bookworm';
 export const DEBIAN_MIRROR = process.env.WARREN_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';

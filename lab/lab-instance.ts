@@ -21,7 +21,7 @@ import {
 import path from 'node:path';
 import type { SecretKey } from '../topology';
 import { cgroupDirs, LAB_PREFIX } from './paths';
-import { run, waitFor, type RunResult } from './run';
+import { run, type RunResult, waitFor } from '../workspace';
 
 const LAUNCHER = path.join(__dirname, 'scripts', 'warren-lab-instance');
 

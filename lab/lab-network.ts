@@ -9,7 +9,7 @@ import type { Topology } from '../topology';
 import { firewallRules } from './firewall-rules';
 import type { LabHostPlan, LabPlan } from './lab-plan';
 import { LAB_PREFIX } from './paths';
-import { run, runOk } from './run';
+import { run, runOk } from '../workspace';
 
 const BRIDGE = 'br0';
 /** The host's side of its link, as the instance sees it. */

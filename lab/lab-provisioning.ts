@@ -7,8 +7,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyProvisioningSteps, BOOT_SCRIPTS_DIR, IMAGE_ROLES, provisioningSteps } from '../images';
-import { PROJECT_ROOT } from '../topology';
+import { BOOT_SCRIPTS_DIR, IMAGE_ROLES, provisioningSteps } from '../images';
+import { applyProvisioningSteps } from './run-provisioning-steps';
+import { PROJECT_ROOT } from '../workspace';
 
 /** One input of the image (a file or a setting), by name and content. */
 export interface ImageInput {

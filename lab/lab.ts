@@ -4,8 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/command';
-import { loadEnvironment, type Topology } from '../topology';
+import { type Topology } from '../topology';
 import { renderNlbStandInUserData, renderUserData } from './cloudinit-api';
 import { ensureHostRequirements } from './host-requirements';
 import { ensureLabImage } from './lab-image';
@@ -41,7 +40,8 @@ import {
   LAB_STATE_ROOT,
   netnsName,
 } from './paths';
-import { run, runOk, waitFor, type RunResult } from './run';
+import { UserError } from '../topology';
+import { loadEnvironment, run, runOk, type RunResult, waitFor } from '../workspace';
 
 export interface LabOptions {
   /** Progress lines (one per step or per host event); nothing secret is ever passed here. */

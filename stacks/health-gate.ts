@@ -7,7 +7,6 @@
  * environment hold the parameter name, never the value.
  */
 import { ConstructError } from './construct-error';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
@@ -25,6 +24,8 @@ export interface HealthGateProps {
   readonly adminPasswordParameter: string;
   /** Instance ids of the nodes: a replaced node re-runs the gate. */
   readonly nodeInstanceIds: readonly string[];
+  /** The gate's bash script (HEALTH_GATE_SCRIPT's text): constructs read no files. */
+  readonly script: string;
   /** What the gate waits for besides the front door (the nodes). */
   readonly dependsOn: readonly ITerraformDependable[];
   /**
@@ -65,7 +66,7 @@ export class HealthGate extends Construct {
         {
           type: 'local-exec',
           interpreter: ['bash', '-c'],
-          command: escapeTerraform(readFileSync(HEALTH_GATE_SCRIPT, 'utf8')),
+          command: escapeTerraform(props.script),
           environment: this.environment,
         },
       ],

@@ -1,5 +1,4 @@
 /** stacks/: the CDK for Terraform constructs and the app that turns each environment into a stack. */
-export * from './app';
 export * from './cluster-secrets';
 export * from './front-door';
 export * from './health-gate';

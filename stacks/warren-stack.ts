@@ -39,10 +39,11 @@ export interface WarrenStackProps {
    */
   readonly state?: StateBackendOptions;
   /**
-   * Add the health gate (the deployer must reach the front door).
-   * @default false
+   * Add the health gate (the deployer must reach the front door), running this script: the text of
+   * stacks/scripts/warren-health-gate.sh, read by the edge that builds the app.
+   * @default no health gate
    */
-  readonly healthGate?: boolean;
+  readonly healthGate?: { readonly script: string };
 }
 
 export class WarrenStack extends TerraformStack {
@@ -153,6 +154,7 @@ export class WarrenStack extends TerraformStack {
         frontDoor: this.frontDoor,
         adminPasswordParameter: this.secrets.parameterName('admin-password'),
         nodeInstanceIds: this.nodes.instanceIds,
+        script: props.healthGate.script,
         dependsOn: this.nodes.nodes.map((n) => n.instance.instance),
       });
     }

@@ -3,7 +3,6 @@ export * from './capabilities';
 export { defineEnvironment } from './define-environment';
 export * from './hosts';
 export * from './ipv4';
-export * from './load-environment';
 export * from './network-policy';
 export * from './ports';
 export type {
@@ -18,3 +17,4 @@ export * from './secrets';
 export * from './topology-issue';
 export { validateTopology } from './validate';
 export { parseVersion } from './versions';
+export { UserError, WarrenError } from './warren-error';

@@ -1,3 +1,5 @@
+import { WarrenError } from './warren-error';
+
 /** One thing wrong with an environment: where (field path), what, and how to fix it. */
 export interface TopologyIssue {
   /** Field path in the user's file, e.g. `rabbitmq.nodes[1].ip`; empty for the whole file. */
@@ -14,7 +16,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Raised when an environment is refused; carries every issue, not just the first. */
-export class TopologyError extends Error {
+export class TopologyError extends WarrenError {
   constructor(
     readonly source: string,
     readonly issues: readonly TopologyIssue[],

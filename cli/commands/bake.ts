@@ -1,7 +1,9 @@
 import path from 'node:path';
-import { bake, BakeError, BakePreflightError, IMAGE_ROLES, isImageRole } from '../../images';
-import { parseFlags, UserError, type Command } from '../command';
-import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../select-environment';
+import { IMAGE_ROLES, isImageRole } from '../../images';
+import { parseFlags, type Command } from '../command';
+import { bake } from '../../aws';
+import { UserError } from '../../topology';
+import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../../workspace';
 
 export const bakeCommand: Command = {
   name: 'bake',
@@ -28,15 +30,10 @@ ${ENV_HELP}
       throw new UserError(`--role must be ${IMAGE_ROLES.join(' or ')}, not '${role}'`);
     }
     const loaded = selectEnvironment(values);
-    try {
-      const result = await bake(loaded, role ? { role } : {});
-      console.log(
-        `${path.relative(process.cwd(), result.manifestPath)}: ${JSON.stringify(result.manifest.amis)}`,
-      );
-      return 0;
-    } catch (e) {
-      if (e instanceof BakePreflightError || e instanceof BakeError) throw new UserError(e.message);
-      throw e;
-    }
+    const result = await bake(loaded, role ? { role } : {});
+    console.log(
+      `${path.relative(process.cwd(), result.manifestPath)}: ${JSON.stringify(result.manifest.amis)}`,
+    );
+    return 0;
   },
 };

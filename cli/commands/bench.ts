@@ -6,8 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { formatBench, runBench } from '../../lab/drills/bench';
 import { renderTimelineSvg, type TimelinePlot } from '../../lab/drills/timeline-svg';
-import { parseFlags, UserError, type Command } from '../command';
-import { ENV_HELP } from '../select-environment';
+import { parseFlags, type Command } from '../command';
+import { UserError } from '../../topology';
+import { ENV_HELP } from '../../workspace';
 
 export const benchCommand: Command = {
   name: 'bench',

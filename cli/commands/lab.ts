@@ -1,7 +1,6 @@
 /**
  * `warren lab …`: boot an environment on this machine and drive it (see docs/lab.md).
  */
-import { loadEnvironment } from '../../topology';
 import {
   execInHost,
   healHost,
@@ -14,7 +13,9 @@ import {
   startHost,
   type LabStatus,
 } from '../../lab';
-import { parseFlags, UserError, type Command } from '../command';
+import { parseFlags, type Command } from '../command';
+import { loadEnvironment } from '../../workspace';
+import { UserError } from '../../topology';
 
 const HELP = `Usage: warren lab <subcommand> [--env NAME] [args]
 

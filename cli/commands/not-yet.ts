@@ -1,4 +1,5 @@
-import { parseFlags, UserError, type Command } from '../command';
+import { parseFlags, type Command } from '../command';
+import { UserError } from '../../topology';
 
 /** An entry point whose implementation has not landed yet: it says so instead of pretending. */
 export function notYet(name: string, summary: string, issue: number): Command {

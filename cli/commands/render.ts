@@ -1,7 +1,8 @@
 import { PLATFORMS, renderHostFiles, renderUserData, type Platform } from '../../cloudinit';
 import { hostsOf } from '../../topology';
-import { parseFlags, UserError, type Command } from '../command';
-import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../select-environment';
+import { parseFlags, type Command } from '../command';
+import { UserError } from '../../topology';
+import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../../workspace';
 
 export const renderCommand: Command = {
   name: 'render',

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { writeImageTemplates } from '../../images';
-import { ConstructError, stateBackendFromEnv, synthesizeApp, type StateBackendOptions } from '../../stacks';
-import { listEnvironments, loadEnvironment } from '../../topology';
-import { parseFlags, UserError, type Command } from '../command';
+import { stateBackendFromEnv, type StateBackendOptions } from '../../stacks';
+import { parseFlags, type Command } from '../command';
+import { synthesizeApp, writeImageTemplates } from '../../aws';
+import { listEnvironments, loadEnvironment } from '../../workspace';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -36,13 +36,7 @@ Options:
     const names = values.env ?? listEnvironments();
     // Load (and validate) every environment and the state settings before writing anything.
     const topologies = names.map((name) => loadEnvironment(name).topology);
-    let state: StateBackendOptions;
-    try {
-      state = stateBackendFromEnv();
-    } catch (e) {
-      if (e instanceof ConstructError) throw new UserError(e.message);
-      throw e;
-    }
+    const state: StateBackendOptions = stateBackendFromEnv();
     for (const t of topologies) {
       const outDir = imagesOut !== undefined ? path.resolve(imagesOut, t.name) : undefined;
       const written = writeImageTemplates(t, outDir !== undefined ? { outDir } : {});
@@ -50,18 +44,12 @@ Options:
         outDir !== undefined ? path.relative(process.cwd(), outDir) || '.' : `images/out/${t.name}`;
       console.log(`${shown}/: ${written.length} files`);
     }
-    let result;
-    try {
-      result = synthesizeApp({
-        environments: names,
-        state,
-        ...(values.out !== undefined ? { outdir: values.out } : {}),
-        ...(values['health-gate'] ? { healthGate: true } : {}),
-      });
-    } catch (e) {
-      if (e instanceof ConstructError) throw new UserError(e.message);
-      throw e;
-    }
+    const result = synthesizeApp({
+      environments: names,
+      state,
+      ...(values.out !== undefined ? { outdir: values.out } : {}),
+      ...(values['health-gate'] ? { healthGate: true } : {}),
+    });
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
     for (const stack of result.stacks) {
       console.log(

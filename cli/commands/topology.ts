@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
-import { parseFlags, UserError, type Command } from '../command';
-import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../select-environment';
+import { parseFlags, type Command } from '../command';
+import { UserError } from '../../topology';
+import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../../workspace';
 
 export const topologyCommand: Command = {
   name: 'topology',

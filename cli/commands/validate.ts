@@ -1,6 +1,12 @@
-import { listEnvironments, loadEnvironment, type LoadedEnvironment } from '../../topology';
 import { parseFlags, type Command } from '../command';
-import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../select-environment';
+import {
+  ENV_FLAGS,
+  ENV_HELP,
+  listEnvironments,
+  loadEnvironment,
+  selectEnvironment,
+  type LoadedEnvironment,
+} from '../../workspace';
 
 export const validateCommand: Command = {
   name: 'validate',

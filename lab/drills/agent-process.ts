@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LabStatus } from '../index';
-import { PROJECT_ROOT } from '../../topology';
+import { PROJECT_ROOT } from '../../workspace';
 
 export const AGENT_SCRIPT = join(PROJECT_ROOT, 'lab', 'drills', 'agent.ts');
 

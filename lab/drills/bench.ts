@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { clientNetns, labDown, labStatus, labUp, type LabStatus } from '../index';
-import { loadEnvironment, PROJECT_ROOT, type Topology } from '../../topology';
+import { type Topology } from '../../topology';
 import { brokerArgs, startAgent } from './agent-process';
 import { haproxyHosts, rabbitHosts, requireLab, until, vipHolder, waitHealthy } from './cluster-view';
 import { drillsFor } from './drills';
@@ -26,6 +26,7 @@ import { killServiceForGood, reviveService } from './host-actions';
 import type { LoadResult } from './load-client';
 import type { ProbeResult } from './tcp-probe';
 import type { TimelinePlot } from './timeline-svg';
+import { PROJECT_ROOT, loadEnvironment } from '../../workspace';
 
 export const TARGETS = {
   bootToHealthySeconds: 30,

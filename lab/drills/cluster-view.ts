@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { execInHost, labStatus, type LabStatus } from '../index';
-import { loadEnvironment, type Topology } from '../../topology';
+import { type Topology } from '../../topology';
+import { loadEnvironment } from '../../workspace';
 
 const execFileP = promisify(execFile);
 

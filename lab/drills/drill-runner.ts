@@ -6,10 +6,11 @@
  * Whatever happens, the lab is put back (hosts started, links healed) so the next drill finds it healthy.
  */
 import { clientNetns, healHost, labStatus, startHost, type LabStatus } from '../index';
-import { loadEnvironment, type Topology } from '../../topology';
+import { type Topology } from '../../topology';
 import { brokerArgs, startAgent, type AgentEvent, type AgentProcess } from './agent-process';
 import { waitHealthy } from './cluster-view';
 import type { LoadResult } from './load-client';
+import { loadEnvironment } from '../../workspace';
 
 export interface DrillContext {
   readonly env: string;

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hostsOf, listEnvironments, loadEnvironment, type Host, type Topology } from '../../topology';
+import { hostsOf, type Host, type Topology } from '../../topology';
+import { listEnvironments, loadEnvironment } from '../../workspace';
 
 export interface EnvHost {
   readonly env: string;

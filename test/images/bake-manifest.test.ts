@@ -3,15 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  amisFromPackerManifest,
-  bakeManifestPath,
-  readBakeManifest,
-  runStreaming,
-  withRoleAmis,
-  writeBakeManifest,
-} from '../../images';
+import { amisFromPackerManifest, withRoleAmis } from '../../images';
 import { tempDir } from './helpers';
+import { bakeManifestPath, readBakeManifest, runStreaming, writeBakeManifest } from '../../aws';
 
 // As Packer's manifest post-processor writes it: one entry per run, the last run's uuid on top.
 const packerManifest = {

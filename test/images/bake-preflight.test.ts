@@ -4,15 +4,15 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loaded, tempDir } from './helpers';
 import {
-  bake,
   BakePreflightError,
+  bake,
   findCredentials,
   gatherPreflightFacts,
   preflightProblems,
   type PreflightFacts,
-} from '../../images';
-import { loaded, tempDir } from './helpers';
+} from '../../aws';
 
 const ready: PreflightFacts = {
   packerCommand: 'packer',

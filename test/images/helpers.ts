@@ -3,14 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import {
-  listEnvironments,
-  loadEnvironment,
-  validateTopology,
-  type EnvironmentInput,
-  type LoadedEnvironment,
-  type Topology,
-} from '../../topology';
+import { validateTopology, type EnvironmentInput, type Topology } from '../../topology';
+import { listEnvironments, loadEnvironment, type LoadedEnvironment } from '../../workspace';
 
 export const SHIPPED = listEnvironments();
 

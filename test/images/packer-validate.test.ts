@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IMAGE_DIR, imageRolesOf, writeImageTemplates, type ImageRole } from '../../images';
+import { IMAGE_DIR, imageRolesOf, type ImageRole } from '../../images';
 import { envTopology, SHIPPED, tempDir, variant } from './helpers';
+import { writeImageTemplates } from '../../aws';
 
 const temp = tempDir('packer');
 

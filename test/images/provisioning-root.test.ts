@@ -17,15 +17,9 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  applyProvisioningSteps,
-  BOOT_SCRIPTS_DIR,
-  provisioningSteps,
-  SCRIPTS_DIR,
-  unitsOf,
-  type ImageRole,
-} from '../../images';
+import { BOOT_SCRIPTS_DIR, provisioningSteps, SCRIPTS_DIR, unitsOf, type ImageRole } from '../../images';
 import { tempDir } from './helpers';
+import { applyProvisioningSteps } from '../../lab/run-provisioning-steps';
 
 /** The rabbitmq user of this machine (Debian's rabbitmq-server is installed here). */
 const rabbit = statSync('/var/lib/rabbitmq');

@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imageRolesOf, SCRIPTS_DIR, writeImageTemplates } from '../../images';
+import { imageRolesOf, SCRIPTS_DIR } from '../../images';
 import { envTopology, SHIPPED, tempDir } from './helpers';
+import { writeImageTemplates } from '../../aws';
 
 function shellcheck(files: string[]) {
   const run = spawnSync('shellcheck', ['-s', 'bash', '-x', ...files], { encoding: 'utf8' });

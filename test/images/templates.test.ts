@@ -12,13 +12,12 @@ import {
   CANONICAL_OWNER_ID,
   imageRolesOf,
   renderImageTemplate,
-  renderImageTemplates,
-  writeImageTemplates,
   type PackerTemplate,
   type ShellProvisioner,
 } from '../../images';
 import { OS_PROFILES, TopologyError, UBUNTU_RELEASES, type Topology } from '../../topology';
 import { envTopology, SHIPPED, tempDir, variant } from './helpers';
+import { renderImageTemplates, writeImageTemplates } from '../../aws';
 
 function shells(template: PackerTemplate): ShellProvisioner[] {
   return (template.build?.provisioner ?? []).flatMap((p) => ('shell' in p ? [p.shell] : []));

@@ -12,9 +12,9 @@ import {
   type DrillResult,
 } from '../../lab/drills/drill-runner';
 import { drillsFor } from '../../lab/drills/drills';
-import { loadEnvironment } from '../../topology';
 import { requireLab } from '../../lab/drills/cluster-view';
 import { sharedLab } from './lab-helpers';
+import { loadEnvironment } from '../../workspace';
 
 // dev by default (ha-all, the seed layout); WARREN_DRILLS_ENV=lts runs them on quorum queues.
 const ENV = process.env.WARREN_DRILLS_ENV ?? 'dev';

@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { labDown } from '../../lab';
-import { PROJECT_ROOT } from '../../topology';
 import { LAB_TEST_RUNS } from './lab-test-runs';
+import { PROJECT_ROOT } from '../../workspace';
 
 declare module 'vitest' {
   export interface ProvidedContext {

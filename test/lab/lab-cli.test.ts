@@ -3,8 +3,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../lab/run';
-import { PROJECT_ROOT } from '../../topology';
+import { PROJECT_ROOT, run } from '../../workspace';
 
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const warren = (...args: string[]) => run(TSX, ['cli/main.ts', 'lab', ...args], { cwd: PROJECT_ROOT });

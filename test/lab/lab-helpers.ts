@@ -6,8 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, inject } from 'vitest';
 import { clientNetns, execInHost, labDown, labUp, type LabStatus } from '../../lab';
-import { run, waitFor } from '../../lab/run';
-import { PROJECT_ROOT } from '../../topology';
+import { PROJECT_ROOT, run, waitFor } from '../../workspace';
 
 /**
  * The environment's lab for this test run: the first call of the run takes down any lab of that

@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { firewallRules, labPlan } from '../../lab';
 import { imageHash } from '../../lab/lab-image';
 import { generateSecret } from '../../lab/lab-secrets';
-import { run } from '../../lab/run';
-import { loadEnvironment } from '../../topology';
-import { inboundFlows, listEnvironments, SECRET_KEYS } from '../../topology';
+import { inboundFlows, SECRET_KEYS } from '../../topology';
+import { listEnvironments, loadEnvironment, run } from '../../workspace';
 
 describe('labPlan', () => {
   it('keeps the topology addresses on one /16 and adds the client (and the NLB stand-in) in free addresses', () => {

@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_FILE } from '../../cloudinit';
 import { labPlan } from '../../lab';
 import { labUserData } from '../../lab/lab';
-import { loadEnvironment } from '../../topology';
-import { run } from '../../lab/run';
-import { hostsOf, listEnvironments, PROJECT_ROOT } from '../../topology';
+import { hostsOf } from '../../topology';
+import { PROJECT_ROOT, listEnvironments, loadEnvironment, run } from '../../workspace';
 
 interface WriteFile {
   path: string;

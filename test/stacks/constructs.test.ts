@@ -1,6 +1,7 @@
 // Construct props: validation at construction (naming the prop and the fix), existing VPCs, state
 // backends, and the opt-in health gate.
 import { spawnSync } from 'node:child_process';
+import { healthGateScript } from '../../aws';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
@@ -13,11 +14,10 @@ import {
   KeepalivedFrontDoor,
   Network,
   NlbFrontDoor,
-  reviewOf,
   stateBackendFromEnv,
   WarrenInstance,
 } from '../../stacks';
-import { PROJECT_ROOT, type Topology } from '../../topology';
+import { type Topology } from '../../topology';
 import {
   buildStack,
   envTopology,
@@ -28,6 +28,8 @@ import {
   tempDir,
   variant,
 } from './helpers';
+import { reviewOf } from '../../aws';
+import { PROJECT_ROOT } from '../../workspace';
 
 const scope = () => new TerraformStack(Testing.app({ outdir: tempDir('warren-cdktf-') }), 'test');
 const dev = await envTopology('dev');
@@ -265,7 +267,7 @@ describe('state', () => {
 
 describe('health gate', () => {
   it('is a null_resource with a local-exec that waits through the front door, after nodes and front door', () => {
-    const json = synth(buildStack(dev, { healthGate: true }));
+    const json = synth(buildStack(dev, { healthGate: { script: healthGateScript() } }));
     const tf = parse(json);
     expect(json).toHaveResource(NullResource);
     const gate = resources(tf, 'null_resource')[0]!;
@@ -292,7 +294,10 @@ describe('health gate', () => {
     expect(tf.provider.null).toBeDefined();
   });
   it('waits on the NLB listeners and target groups in elb', () => {
-    const gate = resources(parse(synth(buildStack(elb, { healthGate: true }))), 'null_resource')[0]!;
+    const gate = resources(
+      parse(synth(buildStack(elb, { healthGate: { script: healthGateScript() } }))),
+      'null_resource',
+    )[0]!;
     const deps = (gate.depends_on as string[]).map((d) => d.split('.')[0]);
     expect(deps).toEqual(
       expect.arrayContaining([

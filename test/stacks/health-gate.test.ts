@@ -3,6 +3,7 @@
 // password from an SSM GetParameter endpoint on loopback (there is no AWS here), which also records
 // what the script asked for.
 import { spawn, spawnSync } from 'node:child_process';
+import { healthGateScript } from '../../aws';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { buildStack, envTopology, parse, resources, synth } from './helpers';
 import { startLoopbackManagement, type LoopbackManagement } from './loopback-management';
 
 const gate = resources(
-  parse(synth(buildStack(await envTopology('dev'), { healthGate: true }))),
+  parse(synth(buildStack(await envTopology('dev'), { healthGate: { script: healthGateScript() } }))),
   'null_resource',
 )[0]!;
 const exec = (

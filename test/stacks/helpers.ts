@@ -5,14 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Testing } from 'cdktf';
 import { afterAll, expect } from 'vitest';
-import { awsUserData, WarrenStack, type WarrenStackProps } from '../../stacks';
-import {
-  loadEnvironment,
-  stackId,
-  validateTopology,
-  type EnvironmentInput,
-  type Topology,
-} from '../../topology';
+import { WarrenStack, type WarrenStackProps } from '../../stacks';
+import { stackId, validateTopology, type EnvironmentInput, type Topology } from '../../topology';
+import { awsUserData } from '../../aws';
+import { loadEnvironment } from '../../workspace';
 
 // cdktf's matchers call the global `expect` (jest's asymmetric matchers); vitest's has the same API.
 (globalThis as { expect?: unknown }).expect = expect;

@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../topology';
 import { tempDir } from './helpers';
+import { PROJECT_ROOT } from '../../workspace';
 
 export interface SynthRun {
   readonly outdir: string;

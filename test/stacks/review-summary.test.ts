@@ -2,9 +2,9 @@
 // every fact the summary states is derived here from the synthesized resources, not hard-coded.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listEnvironments } from '../../topology';
 import { parse, referencedAddress, resources, resourcesByAddress, type TfJson } from './helpers';
 import { runRealSynth } from './real-synth';
+import { listEnvironments } from '../../workspace';
 
 const run = runRealSynth();
 

@@ -1,8 +1,9 @@
 // Security properties every environment's stack must have: nothing sensitive open to the world
 // unless the topology says so, IMDSv2 only, encrypted root volumes, no public IPs unless asked.
 import { describe, expect, it } from 'vitest';
-import { listEnvironments, type Topology } from '../../topology';
+import { type Topology } from '../../topology';
 import { buildStack, envTopology, parse, resources, synth, variant, type TfJson } from './helpers';
+import { listEnvironments } from '../../workspace';
 
 const SENSITIVE = [4369, 25672, 5672, 15672];
 const WORLD = ['0.0.0.0/0', '::/0'];

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listEnvironments, PROJECT_ROOT } from '../../topology';
 import { tempDir } from './helpers';
+import { PROJECT_ROOT, listEnvironments } from '../../workspace';
 
 function warren(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/warren.js'), ...args], {

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderUserData } from '../../cloudinit';
 import { HEALTH_GATE_SCRIPT, terraformLiteral } from '../../stacks';
-import { listEnvironments, PROJECT_ROOT } from '../../topology';
 import { envTopology, parse, resources, tempDir } from './helpers';
 import { runRealSynth } from './real-synth';
+import { PROJECT_ROOT, listEnvironments } from '../../workspace';
 
 // Values that look like secrets, planted in the synth's environment: nothing may copy them out.
 const CANARIES = {

@@ -1,6 +1,7 @@
 // Environment files load from inside any runtime (here: vitest's), in every format.
 import { describe, expect, it } from 'vitest';
-import { listEnvironments, loadEnvironment, TopologyError } from '../../topology';
+import { TopologyError } from '../../topology';
+import { listEnvironments, loadEnvironment } from '../../workspace';
 
 describe('loadEnvironment', () => {
   it('loads every shipped environment file', () => {

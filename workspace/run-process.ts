@@ -1,6 +1,7 @@
 /**
- * Running host programs (ip, iptables, nsenter, debootstrap…) from the lab: one place that turns a
- * non-zero exit into an error naming the command and its stderr.
+ * The one way warren runs a program (ip, nsenter, packer, terraform, rabbitmqctl…): output captured
+ * and optionally streamed line by line, a timeout, and `runOk` to turn a non-zero exit into an error
+ * naming the command and its stderr.
  */
 import { spawn } from 'node:child_process';
 
@@ -75,21 +76,4 @@ export async function runOk(cmd: string, args: readonly string[], opts: RunOptio
     throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}${detail ? `:\n${detail}` : ''}`);
   }
   return r.stdout;
-}
-
-/** Waits until `check` returns a value (not undefined), polling, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined> | T | undefined,
-  intervalMs = 500,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline)
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }

@@ -7,11 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdktf';
 import { renderUserData } from '../cloudinit';
-import { readBakeManifest } from '../images';
-import { listEnvironments, loadEnvironment, stackId, type Topology } from '../topology';
-import { renderReviewSummary } from './review-summary';
-import { stateBackendFromEnv, type StateBackendOptions } from './state-backend';
-import { WarrenStack } from './warren-stack';
+import { renderReviewSummary, stateBackendFromEnv, WarrenStack, type StateBackendOptions } from '../stacks';
+import { stackId, type Topology } from '../topology';
+import { listEnvironments, loadEnvironment } from '../workspace';
+import { readBakeManifest } from './bake-manifest-file';
+import { healthGateScript } from './health-gate-script';
 
 export interface SynthOptions {
   /**
@@ -60,7 +60,7 @@ export function buildApp(options: SynthOptions = {}): { app: App; stacks: Warren
       source: `environments/${name}.ts`,
       userData: awsUserData,
       state,
-      healthGate,
+      ...(healthGate ? { healthGate: { script: healthGateScript() } } : {}),
       ...(manifest ? { bakeManifest: manifest } : {}),
     });
   });

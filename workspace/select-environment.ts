@@ -1,8 +1,8 @@
 /**
  * `--env NAME` / `--topology FILE`: the one way every command picks its environment.
  */
-import { loadEnvironment, loadTopologyFile, type LoadedEnvironment } from '../topology';
-import { UserError } from './command';
+import { UserError } from '../topology';
+import { loadEnvironment, loadTopologyFile, type LoadedEnvironment } from './load-environment';
 
 export const ENV_FLAGS = {
   env: { type: 'string', short: 'e' },

@@ -1,5 +1,5 @@
 /**
- * The I/O edge of images/: reads the scripts (and pinned .debs), writes `images/out/<env>/<role>/`.
+ * Writing an environment's images: reads the scripts (and pinned .debs), writes `images/out/<env>/<role>/`.
  * Each role directory is replaced as a whole, so no stale script survives a change.
  */
 import {
@@ -13,11 +13,17 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { environmentFile, PROJECT_ROOT, TopologyError, type Topology } from '../topology';
-import { imageRolesOf } from './image-role';
-import { BOOT_SCRIPTS_DIR, SCRIPTS_DIR } from './provisioning-steps';
-import { renderImageFiles, type ImageFile, type ImageSources } from './render-image-templates';
-import { rabbitPackagePlan } from './package-pins';
+import {
+  BOOT_SCRIPTS_DIR,
+  imageRolesOf,
+  rabbitPackagePlan,
+  renderImageFiles,
+  SCRIPTS_DIR,
+  type ImageFile,
+  type ImageSources,
+} from '../images';
+import { TopologyError, type Topology } from '../topology';
+import { environmentFile, PROJECT_ROOT } from '../workspace';
 
 export const IMAGES_OUT_DIR = path.join(PROJECT_ROOT, 'images', 'out');
 

@@ -3,8 +3,12 @@
  * lab finishes its Debian image, and how the tests check the steps on a scratch root.
  */
 import { spawn } from 'node:child_process';
-import type { ImageRole } from './image-role';
-import { provisioningSteps, type ProvisioningOptions, type ProvisioningStep } from './provisioning-steps';
+import {
+  provisioningSteps,
+  type ImageRole,
+  type ProvisioningOptions,
+  type ProvisioningStep,
+} from '../images';
 
 export interface StepRun {
   readonly step: ProvisioningStep;

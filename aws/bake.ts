@@ -7,22 +7,23 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { LoadedEnvironment } from '../topology';
 import {
   amisFromPackerManifest,
-  readBakeManifest,
+  imageRolesOf,
+  PACKER_MANIFEST_FILE,
   withRoleAmis,
-  writeBakeManifest,
   type BakeManifest,
-} from './bake-manifest';
+  type ImageRole,
+} from '../images';
+import { WarrenError } from '../topology';
+import type { LoadedEnvironment } from '../workspace';
+import { readBakeManifest, writeBakeManifest } from './bake-manifest-file';
 import {
   BakePreflightError,
   gatherPreflightFacts,
   preflightProblems,
   type PreflightFacts,
 } from './bake-preflight';
-import { imageRolesOf, type ImageRole } from './image-role';
-import { PACKER_MANIFEST_FILE } from './image-template';
 import { imageOutDir, writeImageTemplates } from './write-image-templates';
 
 export interface BakeOptions {
@@ -37,7 +38,7 @@ export interface BakeOptions {
 }
 
 /** A bake that stopped for a reason the user can act on (wrong role, Packer failed): exit 1, no trace. */
-export class BakeError extends Error {
+export class BakeError extends WarrenError {
   override readonly name = 'BakeError';
 }
 

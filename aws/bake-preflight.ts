@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MIN_PACKER_VERSION } from './image-template';
+import { MIN_PACKER_VERSION } from '../images';
+import { WarrenError } from '../topology';
 
 export interface PreflightFacts {
   /** The Packer command that would run. */
@@ -28,7 +29,7 @@ export interface PreflightProblem {
 }
 
 /** Refused by the preflight: every problem, each with how to fix it. */
-export class BakePreflightError extends Error {
+export class BakePreflightError extends WarrenError {
   constructor(readonly problems: readonly PreflightProblem[]) {
     super(
       `cannot bake (nothing was done):\n${problems.map((p) => `  - ${p.what}\n    fix: ${p.fix}`).join('\n')}`,

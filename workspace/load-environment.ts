@@ -1,5 +1,5 @@
 /**
- * Reads an environment from disk (the one I/O edge of topology/): `environments/<name>.ts` by
+ * Reads an environment from disk : `environments/<name>.ts` by
  * name, or any `.ts`, `.json`, `.yaml`/`.yml` file. A file that does not parse is reported with its
  * name and position as a `TopologyError`, never as a stack trace.
  */
@@ -7,13 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { require as tsxRequire } from 'tsx/cjs/api';
-import type { Topology } from './resolve';
-import { TopologyError } from './topology-issue';
-import { validateTopology } from './validate';
-
-/** The repository root (where `environments/` lives). */
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
-export const ENVIRONMENTS_DIR = path.join(PROJECT_ROOT, 'environments');
+import { TopologyError, validateTopology, type Topology } from '../topology';
+import { ENVIRONMENTS_DIR, PROJECT_ROOT } from './paths';
 
 export interface LoadedEnvironment {
   readonly topology: Topology;
