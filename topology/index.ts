@@ -1,7 +1,10 @@
 /** topology/: the typed environment model every other part of warren derives from. */
 export * from './capabilities';
 export { defineEnvironment } from './define-environment';
+export { closest } from './did-you-mean';
+export * from './erlang-support';
 export * from './hosts';
+export * from './instance-types';
 export * from './ipv4';
 export * from './network-policy';
 export * from './ports';
@@ -15,6 +18,6 @@ export type {
 export type { EnvironmentInput } from './schema';
 export * from './secrets';
 export * from './topology-issue';
+export { LAB_HOST_NAMES, NLB_ENV_NAME_MAX } from './rules';
 export { validateTopology } from './validate';
-export { parseVersion } from './versions';
 export { UserError, WarrenError } from './warren-error';

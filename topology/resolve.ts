@@ -3,9 +3,8 @@
  * version, Erlang from the package source, HAProxy priorities from their order, access CIDRs from
  * the network). Pure; the result is the `Topology` every renderer reads.
  */
-import { packageRowFor, rabbitCapabilities } from './capabilities';
-import type { HaproxyHostSpec, NlbFrontDoorSpec, ParsedEnvironment } from './schema';
-import { parseVersion } from './versions';
+import { isExactVersion, packageRowFor, rabbitCapabilities } from './capabilities';
+import type { HaproxyHostSpec, KeepalivedFrontDoorSpec, NlbFrontDoorSpec, ParsedEnvironment } from './schema';
 
 export type Replication = 'ha-all' | 'quorum';
 
@@ -17,7 +16,7 @@ export interface ResolvedKeepalivedFrontDoor {
   readonly kind: 'keepalived';
   readonly vip: string;
   readonly virtualRouterId: number;
-  readonly balance: 'leastconn' | 'roundrobin' | 'source';
+  readonly balance: KeepalivedFrontDoorSpec['balance'];
   readonly clientAffinity: boolean;
   readonly instanceType: string;
   readonly haproxy: readonly ResolvedHaproxyHost[];
@@ -34,11 +33,16 @@ export interface Topology extends Omit<ParsedEnvironment, 'image' | 'rabbitmq' |
     readonly clientCidrs: readonly string[];
     readonly adminCidrs: readonly string[];
   };
+  /**
+   * The file it came from, as the generated-by markers name it (repository-relative, or the base
+   * name of a file outside the repository); set by the loader, absent for a topology built in code.
+   */
+  readonly source?: string;
 }
 
 export function resolveTopology(env: ParsedEnvironment): Topology {
   const row = packageRowFor(env.image.ubuntu, env.image.rabbitmq);
-  const mirroring = parseVersion(env.image.rabbitmq)
+  const mirroring = isExactVersion(env.image.rabbitmq)
     ? rabbitCapabilities(env.image.rabbitmq).classicMirroring
     : true;
   const vpcCidrs = env.network.vpcCidr ? [env.network.vpcCidr] : env.network.subnets.map((s) => s.cidr);

@@ -1,6 +1,7 @@
 /**
  * Version numbers as values: parsed once, compared only here. Everything else asks the capability
- * table (capabilities.ts) what a version can do instead of comparing strings.
+ * table (topology/capabilities/) what a version can do instead of comparing strings. Only the
+ * capability modules import this one.
  */
 
 export type VersionTriple = readonly [number, number, number];

@@ -12,22 +12,24 @@ import {
   warrenEnvVars,
 } from '../../cloudinit';
 import {
-  HAPROXY_KEYWORDS,
   haproxyDialect,
-  KEEPALIVED_KEYWORDS,
   keepalivedDialect,
   LAB_RABBITMQ_VERSION,
   FRONT_DOOR_PACKAGES,
-  RABBITMQ_CLI_COMMANDS,
-  RABBITMQ_CLI_OPTIONS,
-  RABBITMQ_EVAL_FUNCTIONS,
   rabbitCapabilities,
   rabbitCliDialect,
-  SUPPORTED_RABBITMQ_PROFILES,
   versionHas,
   type Topology,
 } from '../../topology';
 import { run, SCRIPTS_DIR, topologyNamed, withTempDir } from './helpers';
+import {
+  HAPROXY_KEYWORDS,
+  KEEPALIVED_KEYWORDS,
+  RABBITMQ_CLI_COMMANDS,
+  RABBITMQ_CLI_OPTIONS,
+  RABBITMQ_EVAL_FUNCTIONS,
+  SUPPORTED_RABBITMQ_PROFILES,
+} from './version-profiles';
 
 /** The topology of `base` with another RabbitMQ version (and what that version implies). */
 function withRabbit(base: Topology, version: string): Topology {

@@ -1,0 +1,39 @@
+/**
+ * What each RabbitMQ version can do, as named features with version ranges. Renderers, scripts and
+ * validation ask `rabbitCapabilities(version)`; none of them compares version strings.
+ */
+import { featuresOf, type FeatureRow } from './feature-row';
+
+const RABBITMQ_FEATURES = {
+  /** `rabbitmq.conf` (sysctl/ini format) instead of only the classic Erlang-term `rabbitmq.config`. */
+  iniConfig: { since: '3.7.0' },
+  /** Peer discovery with `cluster_formation.classic_config.nodes`; before it, `cluster_nodes` in rabbitmq.config. */
+  classicConfigPeerDiscovery: { since: '3.7.0' },
+  /** `proxy_protocol = true` on the AMQP listener. */
+  proxyProtocol: { since: '3.7.0' },
+  /** Classic queue mirroring (`ha-mode` policies); removed in 4.0. */
+  classicMirroring: { until: '4.0.0' },
+  /** Quorum queues and `default_queue_type`. */
+  quorumQueues: { since: '3.8.0' },
+  /** `rabbitmq-diagnostics` and `rabbitmqctl await_startup`. */
+  diagnosticsCli: { since: '3.7.0' },
+  /** `--formatter json` on rabbitmqctl/rabbitmq-diagnostics. */
+  jsonFormatter: { since: '3.8.0' },
+  /** `rabbitmqctl wait --pid`/`--timeout` and `await_startup`. */
+  awaitStartup: { since: '3.7.0' },
+  /** RabbitMQ 3.10 (and earlier) crash on a PROXY LOCAL header; fixed in 3.11. */
+  proxyLocalHeaderSafe: { since: '3.11.0' },
+  /** Feature flags must all be enabled before an upgrade; `rabbitmqctl enable_feature_flag all`. */
+  featureFlags: { since: '3.8.0' },
+  /** `rabbitmqctl update_vhost_metadata --default-queue-type` on an existing vhost. */
+  vhostDefaultQueueType: { since: '3.11.0' },
+} as const satisfies Record<string, FeatureRow>;
+
+export type RabbitFeature = keyof typeof RABBITMQ_FEATURES;
+
+/** What one RabbitMQ version can do, as booleans, for renderers and scripts to ask. */
+export type RabbitCapabilities = { readonly version: string } & { readonly [F in RabbitFeature]: boolean };
+
+export function rabbitCapabilities(version: string): RabbitCapabilities {
+  return { version, ...featuresOf(version, RABBITMQ_FEATURES, 'RabbitMQ') };
+}
