@@ -1,6 +1,6 @@
 // Lint rules: typescript-eslint's recommended set, plus the layers (docs/design.md "Layout"): the
 // pure core (topology/, cloudinit/, images/, stacks/) does no file or process I/O, and imports only
-// go down: topology ← cloudinit ← images ← stacks ← workspace ← aws ← lab ← cli. Formatting is
+// go down: topology ← cloudinit ← images ← stacks ← workspace ← roll ← aws ← lab ← cli. Formatting is
 // prettier's job.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -15,8 +15,10 @@ const IO_MODULES = [
 ];
 
 /** Each folder, bottom first, with the folders above it that it must not import. */
-const LAYERS = ['topology', 'cloudinit', 'images', 'stacks', 'workspace', 'aws', 'lab', 'cli'];
+const LAYERS = ['topology', 'cloudinit', 'images', 'stacks', 'workspace', 'roll', 'aws', 'lab', 'cli'];
 const PURE = new Set(['topology', 'cloudinit', 'images', 'stacks']);
+/** Programs are run only through workspace/run-process.ts (run, runOk, start, runSync). */
+const PROCESS_MODULES = ['child_process', 'node:child_process'];
 
 const layerRules = LAYERS.map((folder, i) => {
   const above = LAYERS.slice(i + 1);
@@ -33,7 +35,12 @@ const layerRules = LAYERS.map((folder, i) => {
         name,
         message: `${folder}/ is pure (no file or process I/O); do it in an edge folder (workspace/, aws/, lab/) and pass the result in.`,
       }))
-    : [];
+    : folder === 'workspace'
+      ? []
+      : PROCESS_MODULES.map((name) => ({
+          name,
+          message: `run programs through workspace/run-process.ts (run, runOk, start, runSync), the one process runner.`,
+        }));
   return {
     files: [`${folder}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { paths, patterns }] },

@@ -27,6 +27,12 @@ const RABBITMQ_FEATURES = {
   featureFlags: { since: '3.8.0' },
   /** `rabbitmqctl update_vhost_metadata --default-queue-type` on an existing vhost. */
   vhostDefaultQueueType: { since: '3.11.0' },
+  /** Maintenance mode: `rabbitmq-upgrade drain` / `revive` (a restart also revives). */
+  maintenanceMode: { since: '3.8.8' },
+  /** `rabbitmq-queues check_if_node_is_quorum_critical` (quorum queues) and, while mirroring exists, `check_if_node_is_mirror_sync_critical`. */
+  criticalityChecksCli: { since: '3.8.0' },
+  /** The same checks over HTTP: `/api/health/checks/node-is-quorum-critical`, `…/node-is-mirror-sync-critical`. */
+  httpCriticalityChecks: { since: '3.8.10' },
 } as const satisfies Record<string, FeatureRow>;
 
 export type RabbitFeature = keyof typeof RABBITMQ_FEATURES;
