@@ -4,12 +4,12 @@
  * facts are gathered at the edge (`gatherPreflightFacts`: runs `packer version`, reads the
  * environment and the ~/.aws files).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIN_PACKER_VERSION } from '../images';
 import { WarrenError } from '../topology';
+import { runSync } from '../workspace';
 
 export interface PreflightFacts {
   /** The Packer command that would run. */
@@ -155,8 +155,13 @@ function readIfPresent(file: string): { path: string; text: string } | undefined
 /** The I/O edge: runs `packer version`, reads AWS_* and the ~/.aws files. */
 export function gatherPreflightFacts(env: NodeJS.ProcessEnv = process.env): PreflightFacts {
   const command = packerCommand(env);
-  const run = spawnSync(command, ['version'], { encoding: 'utf8', env, timeout: 30_000 });
-  const output = run.error || run.status !== 0 ? undefined : (run.stdout.split('\n')[0] ?? '');
+  let output: string | undefined;
+  try {
+    const r = runSync(command, ['version'], { env, timeoutMs: 30_000 });
+    if (r.code === 0) output = r.stdout.split('\n')[0] ?? '';
+  } catch {
+    // Not found or not executable: the preflight says so.
+  }
   const home = env.HOME ?? os.homedir();
   const awsEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('AWS_')));
   return {

@@ -1,12 +1,11 @@
 /**
  * `warren bake`: preflight, write the templates, `packer init` + `packer build` per role with
- * Packer's output streamed line by line, then record the AMI ids in the bake manifest. The I/O
+ * Packer's output streamed line by line, then pin the AMI ids in the tracked file next to the
+ * environment file (aws/bake-manifest-file.ts). The I/O
  * edge of images/; everything it decides comes from the pure modules next to it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   amisFromPackerManifest,
   imageRolesOf,
@@ -16,7 +15,7 @@ import {
   type ImageRole,
 } from '../images';
 import { WarrenError } from '../topology';
-import type { LoadedEnvironment } from '../workspace';
+import { run, type LoadedEnvironment } from '../workspace';
 import { readBakeManifest, writeBakeManifest } from './bake-manifest-file';
 import {
   BakePreflightError,
@@ -59,44 +58,37 @@ export interface RunOptions {
 }
 
 /** Runs a command, streaming stdout and stderr lines as they come; resolves with the exit code. */
-export function runStreaming(
+export async function runStreaming(
   command: string,
   args: readonly string[],
   cwd: string,
   onLine: (line: string) => void,
   opts: RunOptions = {},
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], {
+  const interrupted = new AbortController();
+  const say = opts.onInterrupt;
+  const onInt = () => say?.(`interrupted: waiting for ${path.basename(command)} to clean up and exit…`);
+  const onTerm = () => {
+    onInt();
+    interrupted.abort();
+  };
+  if (say) {
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  }
+  try {
+    const r = await run(command, args, {
       cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PACKER_NO_COLOR: '1' },
+      onLine,
+      signal: interrupted.signal,
+      killSignal: 'SIGINT',
     });
-    const streams = [child.stdout, child.stderr].map((s) => createInterface({ input: s }));
-    for (const lines of streams) lines.on('line', onLine);
-    const say = opts.onInterrupt;
-    const onInt = () => say?.(`interrupted: waiting for ${path.basename(command)} to clean up and exit…`);
-    const onTerm = () => {
-      onInt();
-      child.kill('SIGINT');
-    };
-    if (say) {
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
-    }
-    const done = () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    };
-    child.on('error', (e) => {
-      done();
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      done();
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
+    return r.code;
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }
 
 export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): Promise<BakeResult> {
@@ -116,7 +108,7 @@ export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): P
   writeImageTemplates(t, { environmentFile: loaded.file, outDir });
   say(`bake ${t.name}: templates written to ${path.relative(process.cwd(), outDir) || outDir}`);
 
-  let manifest = readBakeManifest(t.name, outDir);
+  let manifest = readBakeManifest(loaded);
   let manifestPath = '';
   for (const role of opts.role ? [opts.role] : roles) {
     const dir = path.join(outDir, role);
@@ -140,8 +132,8 @@ export async function bake(loaded: LoadedEnvironment, opts: BakeOptions = {}): P
     const amis = amisFromPackerManifest(JSON.parse(readFileSync(packerManifest, 'utf8')));
     if (Object.keys(amis).length === 0)
       throw new BakeError(`${packerManifest} names no AMI; see Packer's output above`);
-    manifest = withRoleAmis(manifest, t.name, role, amis);
-    manifestPath = writeBakeManifest(manifest, outDir);
+    manifest = withRoleAmis(manifest, t, role, amis);
+    manifestPath = writeBakeManifest(loaded, manifest);
     say(
       `[${role}] AMIs: ${Object.entries(amis)
         .map(([region, ami]) => `${region} ${ami}`)

@@ -3,7 +3,6 @@
  * secret files before first boot), the detached launcher that boots it under systemd-nspawn, and
  * the process-level operations on it (find its PID 1, crash it, stop it, run a command inside).
  */
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -21,7 +20,7 @@ import {
 import path from 'node:path';
 import type { SecretKey } from '../topology';
 import { cgroupDirs, LAB_PREFIX } from './paths';
-import { run, type RunResult, waitFor } from '../workspace';
+import { run, start, type RunResult, waitFor } from '../workspace';
 
 const LAUNCHER = path.join(__dirname, 'scripts', 'warren-lab-instance');
 
@@ -141,7 +140,7 @@ export function launchInstance(opts: {
 }): ProcessRef {
   const log = openSync(opts.dirs.console, 'a', 0o600);
   try {
-    const child = spawn(LAUNCHER, [], {
+    const child = start(LAUNCHER, [], {
       detached: true,
       stdio: ['ignore', log, log],
       env: {

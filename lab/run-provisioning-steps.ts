@@ -2,13 +2,13 @@
  * Runs `provisioningSteps(role)` from this machine against a root directory (WARREN_ROOT): how the
  * lab finishes its Debian image, and how the tests check the steps on a scratch root.
  */
-import { spawn } from 'node:child_process';
 import {
   provisioningSteps,
   type ImageRole,
   type ProvisioningOptions,
   type ProvisioningStep,
 } from '../images';
+import { run } from '../workspace';
 
 export interface StepRun {
   readonly step: ProvisioningStep;
@@ -16,24 +16,22 @@ export interface StepRun {
   readonly output: string;
 }
 
-function runStep(step: ProvisioningStep, root: string, onLine: (line: string) => void): Promise<StepRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [step.path], {
-      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...step.env, WARREN_ROOT: root },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const take = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output += text;
-      // The scripts prefix their own lines with their name.
-      for (const line of text.split('\n')) if (line !== '') onLine(line);
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ step, code: code ?? 1, output }));
+async function runStep(
+  step: ProvisioningStep,
+  root: string,
+  onLine: (line: string) => void,
+): Promise<StepRun> {
+  // stdout and stderr interleaved as they come, as the failure message shows them.
+  const lines: string[] = [];
+  const r = await run('bash', [step.path], {
+    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...step.env, WARREN_ROOT: root },
+    // The scripts prefix their own lines with their name.
+    onLine: (line) => {
+      lines.push(line);
+      onLine(line);
+    },
   });
+  return { step, code: r.code, output: lines.map((l) => `${l}\n`).join('') };
 }
 
 /** Runs every step in order; throws, naming the step and its output, when one fails. */

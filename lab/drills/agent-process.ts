@@ -3,11 +3,10 @@
  * (`ip netns exec NS node --import tsx agent.ts …`), and hands back its progress events, a way to stop it,
  * and its one JSON result. The child is killed by PID if the caller gives up on it.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LabStatus } from '../index';
-import { PROJECT_ROOT } from '../../workspace';
+import { PROJECT_ROOT, start } from '../../workspace';
 
 export const AGENT_SCRIPT = join(PROJECT_ROOT, 'lab', 'drills', 'agent.ts');
 
@@ -36,7 +35,8 @@ export interface AgentProcess<R> {
 export function startAgent<R>(netns: string | undefined, args: readonly string[]): AgentProcess<R> {
   const node = [process.execPath, '--import', 'tsx', AGENT_SCRIPT, ...args];
   const argv = netns ? ['ip', 'netns', 'exec', netns, ...node] : node;
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = start(argv[0]!, argv.slice(1), { cwd: PROJECT_ROOT });
+  const [stdin, childOut, childErr] = [child.stdin!, child.stdout!, child.stderr!];
   const events: AgentEvent[] = [];
   const listeners = new Set<(e: AgentEvent) => void>();
   const stderrText: string[] = [];
@@ -44,8 +44,8 @@ export function startAgent<R>(netns: string | undefined, args: readonly string[]
   let ended = false;
   const endListeners = new Set<() => void>();
 
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  createInterface({ input: child.stderr }).on('line', (line) => {
+  childOut.on('data', (d: Buffer) => (stdout += d.toString()));
+  createInterface({ input: childErr }).on('line', (line) => {
     try {
       const e = JSON.parse(line) as AgentEvent;
       if (e && typeof e === 'object' && typeof e.kind === 'string') {
@@ -59,7 +59,7 @@ export function startAgent<R>(netns: string | undefined, args: readonly string[]
     stderrText.push(line);
     if (stderrText.length > 40) stderrText.shift();
   });
-  child.stdin.on('error', () => {}); // the agent may have exited already
+  stdin.on('error', () => {}); // the agent may have exited already
 
   const result = new Promise<R>((resolve, reject) => {
     child.on('error', (e) =>
@@ -87,7 +87,7 @@ export function startAgent<R>(netns: string | undefined, args: readonly string[]
     events,
     result,
     stop() {
-      if (!child.stdin.destroyed) child.stdin.end('stop\n');
+      if (!stdin.destroyed) stdin.end('stop\n');
     },
     kill() {
       if (!ended && child.pid !== undefined) {

@@ -10,15 +10,16 @@
  * - backendDownSeconds: kill -9 of a RabbitMQ node → HAProxy's `show stat` says DOWN (polled every 50 ms).
  * - throughput: publish+consume with confirms in batches of 100, same client and settings, to one node
  *   directly and through the front door (needs proxyProtocol off: with it on, nodes refuse direct clients).
- * - synthSeconds: `warren synth` for every environment.
+ * - synthSeconds: what `warren synth` does for every environment (templates and stacks), run in-process
+ *   into a scratch directory (no Node start-up in the figure).
  */
-import { spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { clientNetns, labDown, labStatus, labUp, type LabStatus } from '../index';
 import { type Topology } from '../../topology';
 import { brokerArgs, startAgent } from './agent-process';
-import { haproxyHosts, rabbitHosts, requireLab, until, vipHolder, waitHealthy } from './cluster-view';
+import { haproxyHosts, holds, rabbitHosts, requireLab, vipHolder, waitHealthy } from './cluster-view';
 import { drillsFor } from './drills';
 import { runDrill, type Drill, type DrillResult } from './drill-runner';
 import { amqpServerStatus, containerRoot } from './haproxy-stats';
@@ -26,7 +27,8 @@ import { killServiceForGood, reviveService } from './host-actions';
 import type { LoadResult } from './load-client';
 import type { ProbeResult } from './tcp-probe';
 import type { TimelinePlot } from './timeline-svg';
-import { PROJECT_ROOT, loadEnvironment } from '../../workspace';
+import { synthesizeApp, writeImageTemplates } from '../../aws';
+import { listEnvironments, loadEnvironment, waitFor } from '../../workspace';
 
 export const TARGETS = {
   bootToHealthySeconds: 30,
@@ -119,7 +121,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
 
   for (let i = 0; i < repeat; i++) {
     log(`synth ${i + 1}/${repeat}`);
-    const s = await timeSynth();
+    const s = await timeSynth(log);
     if (s === undefined) {
       notes.push('synthSeconds: warren synth failed; see its output with npm run synth');
       break;
@@ -217,17 +219,29 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   };
 }
 
-async function timeSynth(): Promise<number | undefined> {
-  const start = Date.now();
-  const code = await new Promise<number | null>((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'cli', 'main.ts'), 'synth'], {
-      cwd: PROJECT_ROOT,
-      stdio: 'ignore',
-    });
-    p.on('close', resolve);
-    p.on('error', () => resolve(null));
-  });
-  return code === 0 ? (Date.now() - start) / 1000 : undefined;
+/**
+ * What `warren synth` does for every environment (templates and stacks), in this process and into a
+ * scratch directory, so the figure is the work itself and the checkout's outputs stay untouched.
+ */
+async function timeSynth(log: (l: string) => void): Promise<number | undefined> {
+  const scratch = mkdtempSync(join(tmpdir(), 'warren-bench-synth-'));
+  try {
+    const start = Date.now();
+    const environments = listEnvironments().map((name) => loadEnvironment(name));
+    for (const loaded of environments) {
+      writeImageTemplates(loaded.topology, {
+        environmentFile: loaded.file,
+        outDir: join(scratch, 'images', loaded.topology.name),
+      });
+    }
+    synthesizeApp({ environments, outdir: join(scratch, 'cdktf.out'), state: { kind: 'local' } });
+    return (Date.now() - start) / 1000;
+  } catch (e) {
+    log(`synth failed: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 async function frontDoorAnswers(env: string, status: LabStatus, timeoutMs: number): Promise<boolean> {
@@ -265,13 +279,17 @@ async function timeBackendDown(env: string, status: LabStatus, victim: string): 
   // then refuses HAProxy's check at once. A vanished machine is slower to detect (each check waits
   // `timeout check`); docs/benchmarks.md says by how much.
   await killServiceForGood(env, victim, 'rabbitmq-server');
-  for (;;) {
-    const st = (await amqpServerStatus(netns, victim, root)) ?? '';
-    if (st.startsWith('DOWN')) return (Date.now() - start) / 1000;
-    if (Date.now() - start > 60_000)
-      throw new Error(`HAProxy did not mark ${victim} down within 60 s (status ${st})`);
-    await sleep(50);
-  }
+  let st = '';
+  await waitFor(
+    `HAProxy to mark ${victim} down`,
+    60_000,
+    async () =>
+      (st = (await amqpServerStatus(netns, victim, root)) ?? '').startsWith('DOWN') ? true : undefined,
+    50,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message} (status ${st})`);
+  });
+  return (Date.now() - start) / 1000;
 }
 
 async function timeVipFailover(
@@ -312,7 +330,12 @@ async function timeVipFailover(
     await sleep(1_000);
     const killedAt = Date.now();
     await killServiceForGood(env, master, 'haproxy');
-    await until(`VIP on ${backup}`, async () => (await vipHolder(status, vip)) === backup, 60_000, 100);
+    await waitFor(
+      `VIP on ${backup}`,
+      60_000,
+      holds(async () => (await vipHolder(status, vip)) === backup),
+      100,
+    );
     await sleep(3_000); // let the probe see the endpoint answer steadily again
     const movedAt = Date.now();
     probe.stop();
@@ -352,10 +375,10 @@ async function timeVipFailover(
     probe.kill();
     load?.kill();
     await reviveService(env, master, 'haproxy');
-    await until(
+    await waitFor(
       `VIP back on ${master}`,
-      async () => (await vipHolder(status, vip)) === master,
       60_000,
+      holds(async () => (await vipHolder(status, vip)) === master),
       200,
     ).catch(() => log(`the VIP did not return to ${master} (no preemption?)`));
   }

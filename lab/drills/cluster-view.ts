@@ -3,13 +3,9 @@
  * container) and of the network namespaces (`ip -n`), plus the bounded wait for "healthy again" every
  * drill ends with. Parsing is split out as pure functions so it is unit-tested on real output samples.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { execInHost, labStatus, type LabStatus } from '../index';
 import { type Topology } from '../../topology';
-import { loadEnvironment } from '../../workspace';
-
-const execFileP = promisify(execFile);
+import { loadEnvironment, run, waitFor } from '../../workspace';
 
 /** `['rabbit@rabbit-01', 'rabbit@rabbit-02']` out of an Erlang list of atoms as `rabbitmqctl eval` prints it. */
 export function parseAtomList(text: string): string[] {
@@ -151,9 +147,7 @@ export async function policies(env: string, host: string): Promise<string> {
 export async function vipHolder(status: LabStatus, vip: string): Promise<string | undefined> {
   const live = labStatus(status.env) ?? status;
   for (const h of live.hosts.filter((x) => x.role === 'haproxy' && x.state !== 'stopped')) {
-    const r = await execFileP('ip', ['-n', h.netns, '-o', '-4', 'addr', 'show']).catch(() => ({
-      stdout: '',
-    }));
+    const r = await run('ip', ['-n', h.netns, '-o', '-4', 'addr', 'show']).catch(() => ({ stdout: '' }));
     if (r.stdout.split(/\s+/).some((w) => w.split('/')[0] === vip)) return h.name;
   }
   return undefined;
@@ -202,7 +196,7 @@ export async function checkHealth(env: string, t: Topology = loadEnvironment(env
   return { healthy: false, summary: 'no node answered' };
 }
 
-/** Waits (bounded, with progress) until `checkHealth` says healthy. */
+/** Waits (bounded, with progress) until `checkHealth` says healthy; resolves with how long it took. */
 export async function waitHealthy(
   env: string,
   timeoutMs: number,
@@ -210,31 +204,38 @@ export async function waitHealthy(
 ): Promise<number> {
   const start = Date.now();
   let last = '';
-  for (;;) {
-    const h = await checkHealth(env);
-    if (h.healthy) return Date.now() - start;
-    if (h.summary !== last) log((last = `waiting for a healthy ${env} cluster: ${h.summary}`));
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(
-        `the ${env} cluster was not healthy within ${Math.round(timeoutMs / 1000)} s: ${h.summary}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+  await waitFor(
+    `a healthy ${env} cluster`,
+    timeoutMs,
+    async () => {
+      const h = await checkHealth(env);
+      if (h.healthy) return true;
+      if (h.summary !== last) log((last = `waiting for a healthy ${env} cluster: ${h.summary}`));
+      return undefined;
+    },
+    1_000,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}: ${last.replace(/^waiting for a healthy \S+ cluster: /, '')}`);
+  });
+  return Date.now() - start;
 }
 
-/** Polls `cond` every `everyMs` until it returns true (bounded). */
-export async function until(
-  what: string,
-  cond: () => Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 500,
-): Promise<number> {
+/**
+ * A boolean condition as `waitFor` takes it: true ends the wait; false, or a failure to ask (a node
+ * booting, a link cut), means "not yet".
+ */
+export function holds(cond: () => Promise<boolean> | boolean): () => Promise<true | undefined> {
+  return async () =>
+    (await Promise.resolve()
+      .then(cond)
+      .catch(() => false))
+      ? true
+      : undefined;
+}
+
+/** How long `wait` took, in ms (drills report how long each step of the recovery took). */
+export async function elapsedMs(wait: () => Promise<unknown>): Promise<number> {
   const start = Date.now();
-  for (;;) {
-    if (await cond().catch(() => false)) return Date.now() - start;
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  await wait();
+  return Date.now() - start;
 }

@@ -7,7 +7,9 @@ import { healHost, killHost, labStatus, partitionHost, replaceHost, startHost } 
 import type { Drill, DrillContext } from './drill-runner';
 import {
   clusterNodes,
+  elapsedMs,
   haproxyHosts,
+  holds,
   hostOfNode,
   partitions,
   queueLocation,
@@ -17,7 +19,6 @@ import {
   rabbitOsPid,
   rabbitRunning,
   runningNodes,
-  until,
   vipHolder,
   waitHealthy,
 } from './cluster-view';
@@ -31,6 +32,7 @@ import {
   shutdownHost,
   stopDroppingPackets,
 } from './host-actions';
+import { waitFor } from '../../workspace';
 
 const sorted = (a: string[]) => [...a].sort();
 
@@ -57,14 +59,16 @@ async function waitMirrorsSynced(ctx: DrillContext, timeoutMs: number): Promise<
   if (ctx.topology.rabbitmq.replication === 'quorum') {
     const all = ctx.topology.rabbitmq.nodes.map((n) => `rabbit@${n.name}`).sort();
     let last: QuorumMembers | undefined;
-    const ms = await until(
-      `every node an online member of quorum queue ${ctx.queue}`,
-      async () => {
-        last = await quorumMembers(ctx.env, witness(ctx), ctx.queue);
-        return sorted(last?.online ?? []).join() === all.join();
-      },
-      timeoutMs,
-      1_000,
+    const ms = await elapsedMs(() =>
+      waitFor(
+        `every node an online member of quorum queue ${ctx.queue}`,
+        timeoutMs,
+        holds(async () => {
+          last = await quorumMembers(ctx.env, witness(ctx), ctx.queue);
+          return sorted(last?.online ?? []).join() === all.join();
+        }),
+        1_000,
+      ),
     ).catch((e: Error) => {
       throw new Error(
         `${e.message} (members ${last?.members.join(', ')}; online ${last?.online.join(', ')})`,
@@ -74,12 +78,16 @@ async function waitMirrorsSynced(ctx: DrillContext, timeoutMs: number): Promise<
     return;
   }
   const want = ctx.topology.rabbitmq.nodes.length - 1;
-  const ms = await until(
-    `every mirror of ${ctx.queue} synchronised`,
-    async () =>
-      ((await queueLocation(ctx.env, witness(ctx), ctx.queue))?.synchronisedMirrors.length ?? 0) >= want,
-    timeoutMs,
-    1_000,
+  const ms = await elapsedMs(() =>
+    waitFor(
+      `every mirror of ${ctx.queue} synchronised`,
+      timeoutMs,
+      holds(
+        async () =>
+          ((await queueLocation(ctx.env, witness(ctx), ctx.queue))?.synchronisedMirrors.length ?? 0) >= want,
+      ),
+      1_000,
+    ),
   );
   ctx.note('mirrorsSyncedSeconds', ms / 1000);
 }
@@ -120,20 +128,20 @@ export const keepalivedMasterFailover: Drill = {
     ctx.log(`killing HAProxy on ${master} (kept dead)`);
     let t0 = Date.now();
     await killServiceForGood(ctx.env, master, 'haproxy');
-    await until(
+    await waitFor(
       `the VIP to move to ${backup}`,
-      async () => (await vipHolder(ctx.status, vip)) === backup,
       60_000,
+      holds(async () => (await vipHolder(ctx.status, vip)) === backup),
       100,
     );
     ctx.note('vipMovedAfterHaproxyKillSeconds', (Date.now() - t0) / 1000);
     await ctx.trafficFlows(200, 120_000);
     ctx.log(`starting HAProxy on ${master} again`);
     await reviveService(ctx.env, master, 'haproxy');
-    await until(
+    await waitFor(
       `the VIP back on ${master}`,
-      async () => (await vipHolder(ctx.status, vip)) === master,
       60_000,
+      holds(async () => (await vipHolder(ctx.status, vip)) === master),
       200,
     );
     await ctx.trafficFlows(200, 120_000);
@@ -141,20 +149,20 @@ export const keepalivedMasterFailover: Drill = {
     ctx.log(`killing the whole host ${master}`);
     t0 = Date.now();
     await killHost(ctx.env, master);
-    await until(
+    await waitFor(
       `the VIP to move to ${backup}`,
-      async () => (await vipHolder(ctx.status, vip)) === backup,
       60_000,
+      holds(async () => (await vipHolder(ctx.status, vip)) === backup),
       100,
     );
     ctx.note('vipMovedAfterHostKillSeconds', (Date.now() - t0) / 1000);
     await ctx.trafficFlows(200, 120_000);
     ctx.log(`booting ${master} again`);
     await startHost(ctx.env, master);
-    await until(
+    await waitFor(
       `the VIP back on ${master}`,
-      async () => (await vipHolder(ctx.status, vip)) === master,
       120_000,
+      holds(async () => (await vipHolder(ctx.status, vip)) === master),
       200,
     );
   },
@@ -171,20 +179,22 @@ export const partitionOneNode: Drill = {
     await partitionHost(ctx.env, victim);
     try {
       if (ctx.topology.rabbitmq.partitionHandling === 'pause_minority') {
-        const ms = await until(
-          `${victim} to pause (pause_minority)`,
-          async () => (await rabbitRunning(ctx.env, victim)) === false,
-          180_000,
-          1_000,
+        const ms = await elapsedMs(() =>
+          waitFor(
+            `${victim} to pause (pause_minority)`,
+            180_000,
+            holds(async () => (await rabbitRunning(ctx.env, victim)) === false),
+            1_000,
+          ),
         );
         ctx.note('pausedAfterSeconds', ms / 1000);
       }
       for (const hp of haproxyHosts(ctx.status)) {
         const netns = ctx.status.hosts.find((h) => h.name === hp)!.netns;
-        await until(
+        await waitFor(
           `${hp} to take ${victim} out of the AMQP backend`,
-          async () => /DOWN/.test((await amqpServerStatus(netns, victim)) ?? ''),
           60_000,
+          holds(async () => /DOWN/.test((await amqpServerStatus(netns, victim)) ?? '')),
           200,
         );
       }
@@ -193,11 +203,13 @@ export const partitionOneNode: Drill = {
       await healHost(ctx.env, victim);
     }
     ctx.log(`healed ${victim}; waiting for it to run again by itself`);
-    const ms = await until(
-      `${victim} running again`,
-      async () => (await rabbitRunning(ctx.env, victim)) === true,
-      300_000,
-      1_000,
+    const ms = await elapsedMs(() =>
+      waitFor(
+        `${victim} running again`,
+        300_000,
+        holds(async () => (await rabbitRunning(ctx.env, victim)) === true),
+        1_000,
+      ),
     );
     ctx.note('runningAfterHealSeconds', ms / 1000);
     await waitHealthy(ctx.env, 300_000, ctx.log);

@@ -3,12 +3,8 @@
  * shutdown (as `systemctl poweroff` on EC2), killing one service for good (systemd would restart it
  * at once otherwise), re-running a host's user-data, and random packet loss on a host's links.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { execInHost, labStatus } from '../index';
-import { until } from './cluster-view';
-
-const execFileP = promisify(execFile);
+import { runOk, waitFor } from '../../workspace';
 
 async function must(env: string, host: string, argv: string[], timeoutMs = 60_000): Promise<string> {
   const r = await execInHost(env, host, argv, { timeoutMs });
@@ -25,7 +21,9 @@ export function hostState(env: string, host: string): string | undefined {
 export async function shutdownHost(env: string, host: string): Promise<void> {
   // The command may lose its connection to the container as it goes down: the state is what counts.
   await execInHost(env, host, ['systemctl', 'poweroff'], { timeoutMs: 30_000 }).catch(() => undefined);
-  await until(`${host} to shut down`, async () => hostState(env, host) === 'stopped', 120_000);
+  await waitFor(`${host} to shut down`, 120_000, () =>
+    hostState(env, host) === 'stopped' ? true : undefined,
+  );
 }
 
 const DROPIN_DIR = (unit: string) => `/run/systemd/system/${unit}.service.d`;
@@ -67,7 +65,7 @@ const FLAKY_TAG = 'warren-drill-flaky';
 /** Random loss on every packet in and out of the host's namespace (iptables statistic match). */
 export async function dropPackets(netns: string, probability: number): Promise<void> {
   for (const chain of ['INPUT', 'OUTPUT']) {
-    await execFileP('ip', [
+    await runOk('ip', [
       'netns',
       'exec',
       netns,
@@ -95,10 +93,10 @@ export async function dropPackets(netns: string, probability: number): Promise<v
 export async function stopDroppingPackets(netns: string): Promise<void> {
   for (const chain of ['INPUT', 'OUTPUT']) {
     for (;;) {
-      const { stdout } = await execFileP('ip', ['netns', 'exec', netns, 'iptables', '-S', chain]);
+      const stdout = await runOk('ip', ['netns', 'exec', netns, 'iptables', '-S', chain]);
       const rule = stdout.split('\n').find((l) => l.includes(FLAKY_TAG));
       if (!rule) break;
-      await execFileP('ip', ['netns', 'exec', netns, 'iptables', ...rule.replace(/^-A /, '-D ').split(' ')]);
+      await runOk('ip', ['netns', 'exec', netns, 'iptables', ...rule.replace(/^-A /, '-D ').split(' ')]);
     }
   }
 }
