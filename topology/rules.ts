@@ -357,6 +357,13 @@ function checkRabbitmq(t: Topology, issues: Issues): void {
       fix: 'use 8 to 16384 GiB; 20 is a sane start',
     });
   }
+  if (r.dataVolumeGiB < 1 || r.dataVolumeGiB > 16384) {
+    issues.push({
+      path: 'rabbitmq.dataVolumeGiB',
+      message: `${r.dataVolumeGiB} GiB is outside what a gp3 volume can be`,
+      fix: 'use 1 to 16384 GiB; 50 is the default',
+    });
+  }
   if (r.fileDescriptors < 1024 || r.fileDescriptors > 1048576) {
     issues.push({
       path: 'rabbitmq.fileDescriptors',

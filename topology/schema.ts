@@ -51,14 +51,26 @@ const image = z.strictObject({
    * repository provides any more, e.g. RabbitMQ 3.6 on 16.04. @default none
    */
   debs: z.array(z.string()).default([]),
+  /**
+   * Where a stack's AMI ids come from: 'pinned', the ids `warren bake` wrote next to the environment
+   * file (`<stem>.images.json`, committed, so every machine deploys the same AMIs); 'latest', an
+   * `aws_ami` lookup of this account's newest AMI with the environment's tags at plan time.
+   * @default 'pinned'
+   */
+  amiLookup: z.enum(['pinned', 'latest']).default('pinned'),
 });
 
 const rabbitmq = z.strictObject({
   nodes: z.array(rabbitNode).min(1),
   /** @default 't3.medium' */
   instanceType: z.string().default('t3.medium'),
-  /** Root volume size (GiB), always encrypted. @default 20 */
+  /** Root volume size (GiB), always encrypted; it holds only the OS. @default 20 */
   volumeGiB: z.number().int().default(20),
+  /**
+   * Size (GiB) of each node's data volume: its own encrypted gp3 EBS volume, mounted at
+   * /var/lib/rabbitmq, that outlives the instance. @default 50
+   */
+  dataVolumeGiB: z.number().int().default(50),
   /** 'ha-all' mirrors classic queues (RabbitMQ < 4.0); 'quorum' makes quorum the default queue type. @default 'ha-all' before 4.0, 'quorum' from 4.0 */
   replication: z.enum(['ha-all', 'quorum']).optional(),
   /** @default 'pause_minority' */
