@@ -4,6 +4,7 @@ import { bakeCommand } from './bake';
 import { benchCommand } from './bench';
 import { labCommand } from './lab';
 import { renderCommand } from './render';
+import { rollCommand } from './roll';
 import { synthCommand } from './synth';
 import { topologyCommand } from './topology';
 import { validateCommand } from './validate';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   renderCommand,
   synthCommand,
   bakeCommand,
+  rollCommand,
   labCommand,
   benchCommand,
 ];

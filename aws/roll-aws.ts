@@ -1,0 +1,207 @@
+/**
+ * `warren roll` on AWS: the adapter between the rolling orchestrator (roll/) and a deployed stack.
+ * It diffs the Terraform state against the synthesized stack, prints what differs and why, and
+ * (unless a dry run) hands the differing hosts to the orchestrator with "replace" meaning
+ * `terraform apply -replace` of that one instance. The cluster is read through each node's
+ * management API from this machine (access.adminCidrs must include it), logging in as the admin
+ * whose password the stack keeps in SSM, read with the AWS CLI as the health gate does.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ADMIN_USERNAME,
+  hostsOf,
+  PORTS,
+  rabbitNodeName,
+  ssmPrefix,
+  stackId,
+  UserError,
+  WarrenError,
+  type Topology,
+} from '../topology';
+import { managementClusterClient, RollError, rollHosts, type RollAdapter, type RollHost } from '../roll';
+import { run, waitFor, type LoadedEnvironment } from '../workspace';
+import { nodeSetImplications, rollDiff, type RollDiff } from './roll-diff';
+import { terraformIn } from './roll-terraform';
+
+export interface AwsRollOptions {
+  /** The cdktf output directory. @default 'cdktf.out' */
+  readonly outdir?: string;
+  /** Print what differs and stop. */
+  readonly dryRun?: boolean;
+  /** Only these hosts (topology names). @default every host that differs */
+  readonly hosts?: readonly string[];
+  readonly onProgress?: (line: string) => void;
+  /**
+   * Where each host's management API answers (and, for nodes, the Erlang node name).
+   * @default http://<host ip>:15672, rabbit@<host>
+   */
+  readonly endpoints?: Readonly<Record<string, { readonly url: string; readonly node?: string }>>;
+  /** The administrator's password. @default read from SSM (`/warren/<env>/admin-password`) */
+  readonly adminPassword?: () => Promise<string>;
+  /** @default 'terraform' */
+  readonly terraformCommand?: string;
+  /** How long a replaced host may take to serve again. @default 15 min */
+  readonly hostTimeoutMs?: number;
+  /** @default 5000 */
+  readonly intervalMs?: number;
+}
+
+export interface AwsRollResult {
+  readonly diff: RollDiff;
+  /** Hosts replaced by this run, in order (empty for a dry run). */
+  readonly replaced: readonly string[];
+}
+
+/** Reads the admin password the stack generated, as the health gate does (never on a command line of ours). */
+export async function adminPasswordFromSsm(t: Topology): Promise<string> {
+  const name = `${ssmPrefix(t)}/admin-password`;
+  const endpoint = process.env.WARREN_SSM_ENDPOINT_URL;
+  const args = [
+    'ssm',
+    'get-parameter',
+    ...(endpoint ? ['--endpoint-url', endpoint] : []),
+    '--region',
+    t.region,
+    '--with-decryption',
+    '--name',
+    name,
+    '--query',
+    'Parameter.Value',
+    '--output',
+    'text',
+  ];
+  let r;
+  try {
+    r = await run('aws', args, { timeoutMs: 60_000 });
+  } catch {
+    throw new WarrenError(
+      `warren roll reads the administrator password from SSM (${name}) with the AWS CLI, and found no 'aws' on PATH; install it`,
+    );
+  }
+  if (r.code !== 0)
+    throw new WarrenError(
+      `could not read ${name} from SSM in ${t.region}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}; check this machine's AWS credentials`,
+    );
+  return r.stdout.trim();
+}
+
+export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = {}): Promise<AwsRollResult> {
+  const t = loaded.topology;
+  const say = opts.onProgress ?? ((line: string) => console.log(line));
+  const all = hostsOf(t);
+  for (const h of opts.hosts ?? []) {
+    if (!all.some((x) => x.name === h))
+      throw new UserError(
+        `--host ${h}: environment ${t.name} has no such host; hosts: ${all.map((x) => x.name).join(', ')}`,
+      );
+  }
+  const stack = stackId(t);
+  const dir = path.resolve(opts.outdir ?? 'cdktf.out', 'stacks', stack);
+  const tf = await terraformIn({
+    dir,
+    ...(opts.terraformCommand ? { command: opts.terraformCommand } : {}),
+    onLine: (line) => say(`  terraform: ${line}`),
+  });
+  const synthesized = JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as unknown;
+  const diff = rollDiff(synthesized, await tf.show());
+
+  const wanted = (h: string) => opts.hosts === undefined || opts.hosts.includes(h);
+  const changed = diff.changed.filter((c) => wanted(c.host));
+  say(
+    `${stack}: ${diff.changed.length} of ${diff.changed.length + diff.upToDate.length} deployed hosts differ from the stack in ${path.relative(process.cwd(), dir) || dir}`,
+  );
+  for (const c of diff.changed)
+    say(`  ${c.host}: ${c.reasons.join('; ')}${wanted(c.host) ? '' : ' (not selected)'}`);
+  if (diff.upToDate.length > 0) say(`  up to date: ${diff.upToDate.join(', ')}`);
+  for (const n of diff.notes) say(`  note: ${n}`);
+  const implications = nodeSetImplications(diff, stack);
+  if (implications.length > 0) {
+    say('the set of hosts changed:');
+    for (const line of implications) say(`  ${line}`);
+  }
+  if (opts.dryRun) {
+    say('dry run: nothing was changed');
+    return { diff, replaced: [] };
+  }
+  if (implications.length > 0) {
+    throw new RollError(
+      `the set of hosts differs between the stack and what is deployed; warren roll only replaces existing hosts and stops here. ${implications.join(' ')}`,
+    );
+  }
+  if (changed.length === 0) {
+    say('every selected host is up to date; nothing to do');
+    return { diff, replaced: [] };
+  }
+
+  const endpointOf = (name: string) => {
+    const host = all.find((h) => h.name === name)!;
+    const given = opts.endpoints?.[name];
+    return {
+      url: given?.url ?? `http://${host.ip}:${PORTS.management}`,
+      node: given?.node ?? rabbitNodeName(name),
+    };
+  };
+  const password = await (opts.adminPassword ?? (() => adminPasswordFromSsm(t)))();
+  const nodes = t.rabbitmq.nodes.map((n) => endpointOf(n.name));
+  const cluster = managementClusterClient({
+    endpoints: nodes,
+    username: ADMIN_USERNAME,
+    password,
+    noCliReason: 'on AWS warren reaches only the management API, which has no drain',
+  });
+  // Refuse before any change when the management API cannot be reached at all.
+  await cluster.status();
+
+  const priorities = new Map(
+    t.frontDoor.kind === 'keepalived' ? t.frontDoor.haproxy.map((h) => [h.name, h.priority]) : [],
+  );
+  const hosts: RollHost[] = changed.map((c) => ({
+    name: c.host,
+    role: c.role === 'haproxy' ? 'haproxy' : 'rabbitmq',
+    reasons: c.reasons,
+    ...(c.role === 'haproxy' ? { priority: priorities.get(c.host) ?? 0 } : { node: endpointOf(c.host).node }),
+  }));
+  const addressOf = new Map(changed.map((c) => [c.host, c.address]));
+  const auth = `Basic ${Buffer.from(`${ADMIN_USERNAME}:${password}`).toString('base64')}`;
+  const adapter: RollAdapter = {
+    async replaceHost(host, progress) {
+      const address = addressOf.get(host.name)!;
+      progress(`terraform apply -replace=${address}`);
+      await tf.replace(address);
+    },
+    async awaitHost(host, progress) {
+      // An HAProxy host serves again when the management API answers through it.
+      const url = `${endpointOf(host.name).url}/api/overview`;
+      progress(`waiting for ${url} to answer through ${host.name}`);
+      await waitFor(
+        `${host.name} to serve the management API`,
+        opts.hostTimeoutMs ?? 900_000,
+        async () => {
+          try {
+            const r = await fetch(url, {
+              headers: { authorization: auth },
+              signal: AbortSignal.timeout(5_000),
+            });
+            return r.status === 200 ? true : undefined;
+          } catch {
+            return undefined;
+          }
+        },
+        opts.intervalMs ?? 5_000,
+      );
+      progress('serving again');
+    },
+  };
+  const result = await rollHosts({
+    hosts,
+    expectedNodes: nodes.map((n) => n.node),
+    adapter,
+    cluster,
+    onProgress: say,
+    nodeTimeoutMs: opts.hostTimeoutMs ?? 900_000,
+    intervalMs: opts.intervalMs ?? 5_000,
+    rerun: `warren roll --env ${t.name}`,
+  });
+  return { diff, replaced: result.replaced };
+}
