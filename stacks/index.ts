@@ -1,5 +1,6 @@
 /** stacks/: the CDK for Terraform constructs and the app that turns each environment into a stack. */
 export * from './cluster-secrets';
+export * from './data-volume';
 export * from './front-door';
 export * from './health-gate';
 export * from './instance-role';

@@ -1,7 +1,8 @@
 /**
  * One warren host as an EC2 instance, with the settings every host shares: IMDSv2 only, an
- * encrypted root volume, the given user-data (replacing the instance when it changes, so an
- * instance always runs the user-data in the stack), and no public IP unless asked.
+ * encrypted root volume (the OS only; data lives on a DataVolume), the given user-data, and no
+ * public IP unless asked. A deploy never replaces or restarts a running host: later changes of the
+ * image, user-data and instance type are ignored here and reach hosts only through `warren roll`.
  */
 import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
@@ -12,6 +13,14 @@ import { escapeTerraform } from './terraform-string';
 /** EC2 refuses user-data above 16 KiB (before base64). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 
+/**
+ * What a deploy leaves alone on an existing instance. Terraform would replace the instance for a new
+ * image or user-data and stop-start it for a new type, on every host in one apply, so the whole
+ * cluster at once; `warren roll` replaces hosts one at a time instead (`terraform apply -replace`
+ * uses the current values of these).
+ */
+export const DEPLOY_IGNORES = ['ami', 'user_data', 'instance_type'] as const;
+
 export interface WarrenInstanceProps {
   /** Hostname, also the Name tag. */
   readonly hostName: string;
@@ -21,8 +30,15 @@ export interface WarrenInstanceProps {
   readonly instanceType: string;
   /** Complete user-data (`#cloud-config`), as the instance gets it; escaped for Terraform here. */
   readonly userData: string;
+  /**
+   * Placeholders in `userData` that become Terraform references (e.g. a volume id): each key must
+   * occur in `userData` and is replaced, after escaping, by its value (a token), so it stays a
+   * real interpolation. Keys must not contain `${` or `%{`.
+   * @default none
+   */
+  readonly userDataReferences?: Readonly<Record<string, string>>;
   readonly instanceProfileName: string;
-  /** Root volume size in GiB. */
+  /** Root volume size in GiB (the OS; data lives on a DataVolume). */
   readonly volumeGiB: number;
   /**
    * Where the instance attaches. Either a subnet with a fixed IP and security groups, or an
@@ -85,14 +101,14 @@ export class WarrenInstance extends Construct {
             vpcSecurityGroupIds: [...props.placement.securityGroupIds],
             associatePublicIpAddress: props.publicIp ?? false,
           };
+    const tags = { Name: props.hostName, 'warren:role': props.role, 'warren:host': props.hostName };
     this.instance = new Instance(this, 'instance', {
       ami: props.imageId,
       instanceType: props.instanceType,
       iamInstanceProfile: props.instanceProfileName,
       ...placement,
       ...(props.keyName !== undefined ? { keyName: props.keyName } : {}),
-      userData: escapeTerraform(props.userData),
-      userDataReplaceOnChange: true,
+      userData: withReferences(props.hostName, escapeTerraform(props.userData), props.userDataReferences),
       metadataOptions: {
         httpEndpoint: 'enabled',
         httpTokens: 'required',
@@ -105,11 +121,31 @@ export class WarrenInstance extends Construct {
         volumeType: 'gp3',
         volumeSize: props.volumeGiB,
         deleteOnTermination: true,
+        // Tags on the root device, not volume_tags: volume_tags would also claim attached data
+        // volumes and fight their own tags on every apply.
+        tags,
       },
-      tags: { Name: props.hostName, 'warren:role': props.role, 'warren:host': props.hostName },
-      volumeTags: { Name: props.hostName, 'warren:role': props.role, 'warren:host': props.hostName },
+      tags,
+      lifecycle: { ignoreChanges: [...DEPLOY_IGNORES] },
       ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
     });
     this.instanceId = this.instance.id;
   }
+}
+
+function withReferences(
+  hostName: string,
+  escaped: string,
+  references: Readonly<Record<string, string>> = {},
+): string {
+  let out = escaped;
+  for (const [placeholder, reference] of Object.entries(references)) {
+    if (placeholder === '' || /[$%]\{/.test(placeholder) || !out.includes(placeholder)) {
+      throw new ConstructError(
+        `WarrenInstance ${hostName}: userDataReferences placeholder '${placeholder}' does not occur in userData; render the user-data with it`,
+      );
+    }
+    out = out.split(placeholder).join(reference);
+  }
+  return out;
 }

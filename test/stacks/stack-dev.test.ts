@@ -95,7 +95,7 @@ describe('warren-dev', () => {
       expect(inst!.instance_type).toBe('t3.medium');
       const subnet = subnets.get(referencedAddress(inst!.subnet_id)!);
       expect(subnet?.cidr_block).toBe(t.network.subnets.find((s) => s.name === n.subnet)!.cidr);
-      expect(inst!.user_data_replace_on_change).toBe(true);
+      expect(inst!.user_data_replace_on_change).toBeUndefined();
       expect(inst!.associate_public_ip_address).toBe(false);
       expect(terraformLiteral(String(inst!.user_data))).toBe(renderUserData(t, n.name, 'aws'));
     }
