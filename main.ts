@@ -1,5 +1,7 @@
-// The cdktf app (cdktf.json runs `npx tsx main.ts`): one stack `warren-<env>` per environment in
-// environments/, and cdktf.out/review/<env>.md beside them. See docs/stacks.md.
+// The cdktf app (cdktf.json runs `npx tsx main.ts`): one stack `warren-<env>` per selected
+// environment, and cdktf.out/review/<env>.md beside them. WARREN_ENV=NAME[,NAME…] or
+// WARREN_TOPOLOGY=FILE[,FILE…] selects; neither means every environment in environments/, and then
+// one refused file refuses the whole synth (naming it) before anything is written. See docs/stacks.md.
 import { synthesizeApp } from './aws';
 import { WarrenError } from './topology';
 

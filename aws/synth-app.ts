@@ -1,16 +1,17 @@
 /**
- * The cdktf app: one `WarrenStack` per shipped environment, plus the review summaries. main.ts
- * (what `cdktf synth` runs) and `warren synth` both call `synthesizeApp`, so the two produce the same
- * `cdktf.out/`.
+ * The cdktf app: one `WarrenStack` per selected environment, plus the review summaries. main.ts
+ * (what `cdktf synth` runs; WARREN_ENV / WARREN_TOPOLOGY select) and `warren synth` both call
+ * `synthesizeApp`, so the two produce the same `cdktf.out/`. Every environment has passed the whole
+ * gate (workspace/) before the first stack is built, so a refusal writes nothing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdktf';
-import { renderUserData } from '../cloudinit';
+import { renderUserData, type UserDataOptions } from '../cloudinit';
 import { renderReviewSummary, stateBackendFromEnv, WarrenStack, type StateBackendOptions } from '../stacks';
 import { stackId, type Topology } from '../topology';
-import { listEnvironments, loadEnvironment } from '../workspace';
-import { readBakeManifest } from './bake-manifest-file';
+import { requireEnvironments, selectionFromProcessEnv, type LoadedEnvironment } from '../workspace';
+import { stackImagesOf } from './bake-manifest-file';
 import { healthGateScript } from './health-gate-script';
 
 export interface SynthOptions {
@@ -20,10 +21,10 @@ export interface SynthOptions {
    */
   readonly outdir?: string;
   /**
-   * Environments to synthesize.
-   * @default every environment in environments/
+   * Environments to synthesize, loaded through the selection (workspace/select-environment.ts).
+   * @default WARREN_ENV / WARREN_TOPOLOGY, else every environment in environments/
    */
-  readonly environments?: readonly string[];
+  readonly environments?: readonly LoadedEnvironment[];
   /**
    * State backend.
    * @default from WARREN_STATE_* environment variables, else local
@@ -34,6 +35,11 @@ export interface SynthOptions {
    * @default true when WARREN_HEALTH_GATE is 1 or true
    */
   readonly healthGate?: boolean;
+  /**
+   * Synthesize a never-baked environment with placeholder AMIs, for review only (not deployable).
+   * @default true when WARREN_AMI_PLACEHOLDERS is 1 or true; otherwise a missing pinned file is refused
+   */
+  readonly amiPlaceholders?: boolean;
 }
 
 export interface SynthResult {
@@ -44,7 +50,8 @@ export interface SynthResult {
 }
 
 /** User-data as the AWS instances get it. */
-export const awsUserData = (t: Topology, host: string): string => renderUserData(t, host, 'aws');
+export const awsUserData = (t: Topology, host: string, options?: UserDataOptions): string =>
+  renderUserData(t, host, 'aws', options);
 
 /** Builds the app and its stacks without writing anything. */
 export function buildApp(options: SynthOptions = {}): { app: App; stacks: WarrenStack[] } {
@@ -52,16 +59,16 @@ export function buildApp(options: SynthOptions = {}): { app: App; stacks: Warren
   const app = new App({ outdir });
   const state = options.state ?? stateBackendFromEnv();
   const healthGate = options.healthGate ?? /^(1|true|yes)$/i.test(process.env.WARREN_HEALTH_GATE ?? '');
-  const stacks = (options.environments ?? listEnvironments()).map((name) => {
-    const loaded = loadEnvironment(name);
-    const manifest = readBakeManifest(name);
+  const environments = options.environments ?? requireEnvironments(selectionFromProcessEnv());
+  const stacks = environments.map((loaded) => {
+    const images = stackImagesOf(loaded, options.amiPlaceholders);
     return new WarrenStack(app, stackId(loaded.topology), {
       topology: loaded.topology,
-      source: `environments/${name}.ts`,
+      source: loaded.topology.source ?? loaded.source,
       userData: awsUserData,
       state,
       ...(healthGate ? { healthGate: { script: healthGateScript() } } : {}),
-      ...(manifest ? { bakeManifest: manifest } : {}),
+      ...(images ? { images } : {}),
     });
   });
   return { app, stacks };
@@ -85,7 +92,11 @@ export function reviewOf(stack: WarrenStack): string {
 
 /** Synthesizes every stack into `outdir` and writes `outdir/review/<env>.md`. */
 export function synthesizeApp(options: SynthOptions = {}): SynthResult {
-  const { app, stacks } = buildApp(options);
+  return writeApp(buildApp(options));
+}
+
+/** Writes a built app (see buildApp, which refuses before anything is written). */
+export function writeApp({ app, stacks }: { app: App; stacks: readonly WarrenStack[] }): SynthResult {
   app.synth();
   const reviewDir = path.join(app.outdir, 'review');
   mkdirSync(reviewDir, { recursive: true });

@@ -2,13 +2,15 @@
  * The `warren` CLI. Dispatches to one command per file in commands/ and maps failures to exit
  * codes: 1 for what the user can fix (message only), 2 for internal errors (with the stack).
  */
-import { WarrenError } from '../topology';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { closest, WarrenError } from '../topology';
 import { EXIT } from './command';
 import { COMMANDS } from './commands';
 
 const USAGE = `warren: bake, launch and prove highly available RabbitMQ clusters.
 
-Usage: warren <command> [options]     (warren <command> --help for details)
+Usage: warren <command> [options]     (warren <command> --help for details; warren --version)
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
@@ -21,9 +23,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return name === undefined ? EXIT.user : EXIT.ok;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`warren ${version()}`);
+    return EXIT.ok;
+  }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`warren: unknown command '${name}'\n\n${USAGE}`);
+    const near = closest(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
+    const hint = near ? `; did you mean 'warren ${near}'?` : '';
+    console.error(`warren: unknown command '${name}'${hint}\n\n${USAGE}`);
     return EXIT.user;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -42,6 +53,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     return EXIT.internal;
   }
+}
+
+/** The version in package.json (the one place it is written). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
 /** Runs the CLI on this process's arguments and sets its exit code. */

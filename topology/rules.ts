@@ -19,12 +19,25 @@ import {
   parseIpv4,
   type Cidr,
 } from './ipv4';
+import { ERLANG_VERSION, erlangSupported, erlangSupportFor } from './erlang-support';
+import { INSTANCE_TYPE, isArm64InstanceType } from './instance-types';
 import type { Topology } from './resolve';
 import type { TopologyIssue } from './topology-issue';
 import { parseVersion } from './versions';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** An exact RabbitMQ release: Team RabbitMQ's packages are pinned as `<version>-1`, so `3.13` is no version. */
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+
+/**
+ * NLB and target group names are at most 32 characters and warren names them `warren-<env>-amqp`
+ * (stacks/nlb-front-door.ts), which leaves 20 for the environment name.
+ */
+export const NLB_ENV_NAME_MAX = 32 - 'warren--amqp'.length;
+
+/** Host names the lab gives its own hosts (lab/lab-plan.ts): a topology host so named would collide. */
+export const LAB_HOST_NAMES = ['client', 'nlb'] as const;
 
 type Issues = TopologyIssue[];
 
@@ -46,6 +59,7 @@ export function checkTopology(t: Topology): TopologyIssue[] {
   checkRabbitmq(t, issues);
   checkFrontDoor(t, subnets, hosts, issues);
   checkAccess(t, issues);
+  checkInstanceTypes(t, issues);
   return issues;
 }
 
@@ -65,6 +79,13 @@ function checkName(t: Topology, issues: Issues): void {
       path: 'name',
       message: `'${t.name}' is not a lower-case DNS label of at most 32 characters`,
       fix: `use letters, digits and '-', e.g. '${suggestDnsLabel(t.name).slice(0, 32)}'`,
+    });
+  }
+  if (t.frontDoor.kind === 'nlb' && t.name.length > NLB_ENV_NAME_MAX) {
+    issues.push({
+      path: 'name',
+      message: `'${t.name}' is ${t.name.length} characters, too long for an NLB front door: its load balancer and target groups are named warren-<name>-amqp, at most 32 characters`,
+      fix: `use at most ${NLB_ENV_NAME_MAX} characters, e.g. '${t.name.slice(0, NLB_ENV_NAME_MAX).replace(/-+$/, '')}'`,
     });
   }
   if (!REGION.test(t.region)) {
@@ -191,6 +212,13 @@ function checkHosts(hosts: readonly PlacedHost[], subnets: Map<string, Cidr>, is
         fix: `rename it to '${suggestDnsLabel(h.name)}'`,
       });
     }
+    if ((LAB_HOST_NAMES as readonly string[]).includes(h.name)) {
+      issues.push({
+        path: `${h.path}.name`,
+        message: `'${h.name}' is the name of a host the lab adds itself (${LAB_HOST_NAMES.join(', ')}), so warren lab could not boot this environment`,
+        fix: `rename it, e.g. to '${h.name}-01'`,
+      });
+    }
     const other = names.get(h.name);
     if (other !== undefined) {
       issues.push({
@@ -258,11 +286,11 @@ function checkAddressInSubnet(
 
 function checkVersions(t: Topology, issues: Issues): void {
   const { ubuntu, rabbitmq, erlang, debs } = t.image;
-  if (!parseVersion(rabbitmq)) {
+  if (!EXACT_VERSION.test(rabbitmq)) {
     issues.push({
       path: 'image.rabbitmq',
-      message: `'${rabbitmq}' is not an exact version`,
-      fix: "write it like '3.13.7'",
+      message: `'${rabbitmq}' is not an exact version (major.minor.patch)`,
+      fix: `write the exact release, e.g. '${/^\d+\.\d+$/.test(rabbitmq) ? `${rabbitmq}.0` : '3.13.7'}'; Ubuntu ${ubuntu} supports: ${describeSupport(ubuntu)}`,
     });
     return;
   }
@@ -288,6 +316,7 @@ function checkVersions(t: Topology, issues: Issues): void {
       message: 'with pinned .deb files, say which Erlang they carry',
       fix: "add erlang: '20.3'",
     });
+    return;
   }
   if (row.source !== 'pinned-debs' && debs.length > 0) {
     issues.push({
@@ -302,6 +331,45 @@ function checkVersions(t: Topology, issues: Issues): void {
       message: `Ubuntu ${ubuntu}'s archive ships Erlang ${row.erlang} with RabbitMQ ${rabbitmq}, not ${erlang}`,
       fix: 'remove image.erlang (it is derived)',
     });
+    return;
+  }
+  const support = erlangSupportFor(rabbitmq);
+  if (!ERLANG_VERSION.test(erlang)) {
+    issues.push({
+      path: 'image.erlang',
+      message: `'${erlang}' is not an Erlang version`,
+      fix: `write a series like '${row.erlang}' or an exact build like '26.2.5.13', or remove image.erlang (default ${row.erlang})`,
+    });
+  } else if (!erlangSupported(rabbitmq, erlang)) {
+    issues.push({
+      path: 'image.erlang',
+      message: support
+        ? `RabbitMQ ${rabbitmq} does not run on Erlang ${erlang}: it needs Erlang ${support.erlangSince} up to (not incl.) ${support.erlangUntil}`
+        : `the capability table does not know which Erlang RabbitMQ ${rabbitmq} runs on`,
+      fix: support
+        ? `use an Erlang from ${support.erlangSince} below ${support.erlangUntil}${row.source === 'team-rabbitmq' ? `, or remove image.erlang (default ${row.erlang})` : ''}`
+        : 'pick a RabbitMQ version from the capability table',
+    });
+  }
+}
+
+function checkInstanceTypes(t: Topology, issues: Issues): void {
+  const types: [string, string][] = [['rabbitmq.instanceType', t.rabbitmq.instanceType]];
+  if (t.frontDoor.kind === 'keepalived') types.push(['frontDoor.instanceType', t.frontDoor.instanceType]);
+  for (const [path, type] of types) {
+    if (!INSTANCE_TYPE.test(type)) {
+      issues.push({
+        path,
+        message: `'${type}' is not an EC2 instance type`,
+        fix: "write it like 't3.medium'",
+      });
+    } else if (isArm64InstanceType(type)) {
+      issues.push({
+        path,
+        message: `${type} is an arm64 (Graviton) type; the images are amd64, like Team RabbitMQ's packages`,
+        fix: 'pick an x86_64 (Intel or AMD) type, e.g. t3.medium, m7i.large or m7a.large',
+      });
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { resolveTopology, type Topology } from './resolve';
 import { checkTopology } from './rules';
+import { closest } from './did-you-mean';
 import { environmentSchema } from './schema';
 import { formatPath, TopologyError, type TopologyIssue } from './topology-issue';
 
@@ -37,6 +38,7 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
       });
     case 'invalid_type': {
       const got = valueAt(input, issue.path);
+      if (issue.expected === 'string' && typeof got === 'number') return [quoteIt(path, got)];
       return [
         got === undefined
           ? {
@@ -54,7 +56,9 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
             },
       ];
     }
-    case 'invalid_value':
+    case 'invalid_value': {
+      const got = valueAt(input, issue.path);
+      if (typeof got === 'number' && issue.values.includes(String(got))) return [quoteIt(path, got)];
       return [
         {
           path,
@@ -62,6 +66,7 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
           fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
         },
       ];
+    }
     case 'invalid_union':
       if ('discriminator' in issue && Array.isArray((issue as { options?: unknown }).options)) {
         return [
@@ -135,25 +140,14 @@ function unwrap(s: z.core.$ZodType): z.core.$ZodType[] {
   return [s];
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { c: string; d: number } | undefined;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d <= Math.max(2, Math.floor(c.length / 3)) && (!best || d < best.d)) best = { c, d };
-  }
-  return best?.c;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
+/**
+ * YAML reads `ubuntu: 24.04` as the number 24.04 (and `22.10` as 22.1). The loader of a YAML file
+ * replaces `NUMBER_TEXT` by the text as written when it can find it (workspace/load-environment.ts).
+ */
+function quoteIt(path: string, got: number): TopologyIssue {
+  return {
+    path,
+    message: `is the number ${got}, not a string (YAML reads an unquoted 1.2 as a number)`,
+    fix: `write it as a string, in quotes: '${got}'`,
+  };
 }

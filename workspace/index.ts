@@ -3,6 +3,8 @@
  * and the one selection function, repository paths, the process runner and the poller. Imports the
  * pure layers (topology/, cloudinit/, images/, stacks/) only.
  */
+export * from './environment-gate';
+export * from './environment-module';
 export * from './load-environment';
 export * from './paths';
 export * from './poll';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { stateBackendFromEnv, type StateBackendOptions } from '../../stacks';
 import { parseFlags, type Command } from '../command';
-import { synthesizeApp, writeImageTemplates } from '../../aws';
-import { listEnvironments, loadEnvironment } from '../../workspace';
+import { buildApp, writeApp, writeImageTemplates } from '../../aws';
+import { requireEnvironments } from '../../workspace';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -20,6 +20,7 @@ State is local (terraform.warren-<env>.tfstate next to <out>) unless WARREN_STAT
 
 Options:
   -e, --env NAME         an environment in environments/ (repeatable; default: all)
+  -t, --topology FILE    an environment file (.ts, .json, .yaml, .yml) instead (repeatable)
   -o, --out DIR          output directory (default: cdktf.out)
       --images-out DIR   write the Packer templates to DIR/<env>/ (default: images/out)
       --health-gate      add the health gate: deploy waits until the cluster answers through the
@@ -28,28 +29,35 @@ Options:
   async run(argv) {
     const { values } = parseFlags(argv, {
       env: { type: 'string', short: 'e', multiple: true },
+      topology: { type: 'string', short: 't', multiple: true },
       out: { type: 'string', short: 'o' },
       'health-gate': { type: 'boolean' },
       'images-out': { type: 'string' },
     });
     const imagesOut = values['images-out'];
-    const names = values.env ?? listEnvironments();
-    // Load (and validate) every environment and the state settings before writing anything.
-    const topologies = names.map((name) => loadEnvironment(name).topology);
+    // Every selected environment passes the whole gate, and the state settings parse, before the
+    // first byte is written: one refused environment refuses the synth.
+    const environments = requireEnvironments({ env: values.env, topology: values.topology });
     const state: StateBackendOptions = stateBackendFromEnv();
-    for (const t of topologies) {
-      const outDir = imagesOut !== undefined ? path.resolve(imagesOut, t.name) : undefined;
-      const written = writeImageTemplates(t, outDir !== undefined ? { outDir } : {});
-      const shown =
-        outDir !== undefined ? path.relative(process.cwd(), outDir) || '.' : `images/out/${t.name}`;
-      console.log(`${shown}/: ${written.length} files`);
-    }
-    const result = synthesizeApp({
-      environments: names,
+    // Building the stacks (in memory) also reads the pinned images; a damaged file refuses here.
+    const built = buildApp({
+      environments,
       state,
       ...(values.out !== undefined ? { outdir: values.out } : {}),
       ...(values['health-gate'] ? { healthGate: true } : {}),
     });
+    for (const loaded of environments) {
+      const t = loaded.topology;
+      const outDir = imagesOut !== undefined ? path.resolve(imagesOut, t.name) : undefined;
+      const written = writeImageTemplates(t, {
+        environmentFile: loaded.file,
+        ...(outDir !== undefined ? { outDir } : {}),
+      });
+      const shown =
+        outDir !== undefined ? path.relative(process.cwd(), outDir) || '.' : `images/out/${t.name}`;
+      console.log(`${shown}/: ${written.length} files`);
+    }
+    const result = writeApp(built);
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
     for (const stack of result.stacks) {
       console.log(

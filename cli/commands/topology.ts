@@ -22,7 +22,9 @@ ${ENV_HELP}
       );
     }
     const { topology } = selectEnvironment(values);
-    const plain: unknown = JSON.parse(JSON.stringify(topology));
+    // `source` says where it came from; it is no key of an environment file.
+    const plain = JSON.parse(JSON.stringify(topology)) as Record<string, unknown>;
+    delete plain.source;
     process.stdout.write(
       values.json ? `${JSON.stringify(plain, null, 2)}\n` : yaml.dump(plain, { lineWidth: 120 }),
     );
