@@ -3,15 +3,24 @@ import { hostNamed, FRONT_DOOR_PACKAGES, type Topology } from '../topology';
 import { renderEtcHosts } from './etc-hosts';
 import { renderHaproxyCfg, renderHaproxyDropin } from './haproxy-cfg';
 import { renderKeepalivedConf } from './keepalived-conf';
-import { renderPlatformEnv, type Platform } from './platform';
+import { renderPlatformEnv, type Platform, type UserDataOptions } from './platform';
 import { renderRabbitConfig } from './rabbitmq-config';
 import { renderEnabledPlugins, renderRabbitEnv, renderRabbitLimits } from './rabbitmq-files';
 import type { RenderedFile } from './rendered-file';
 import { renderWarrenEnv } from './warren-env';
 
-export function renderHostFiles(t: Topology, hostName: string, platform: Platform): RenderedFile[] {
+export function renderHostFiles(
+  t: Topology,
+  hostName: string,
+  platform: Platform,
+  opts: UserDataOptions = {},
+): RenderedFile[] {
   const host = hostNamed(t, hostName);
-  const common = [renderEtcHosts(t), renderPlatformEnv(t, platform), renderWarrenEnv(t, hostName)];
+  const common = [
+    renderEtcHosts(t),
+    renderPlatformEnv(t, platform, hostName, opts),
+    renderWarrenEnv(t, hostName),
+  ];
   if (host.role === 'rabbitmq') {
     return [
       ...common,

@@ -17,7 +17,13 @@ export {
   STATS_PASSWORD_VAR,
   WARREN_ENV_FILE,
 } from './paths';
-export { PLATFORMS, renderPlatformEnv, type Platform } from './platform';
+export {
+  LAB_DATA_DEVICE,
+  PLATFORMS,
+  renderPlatformEnv,
+  type Platform,
+  type UserDataOptions,
+} from './platform';
 export { RABBITMQ_CONFIG_PATHS, renderRabbitConfig } from './rabbitmq-config';
 export type { RenderedFile } from './rendered-file';
 export { bootScriptFiles, SCRIPTS_SOURCE_DIR, type BootScript } from './scripts';

@@ -18,6 +18,7 @@ export interface BootScript {
 /** Every file in cloudinit/scripts/, by name. */
 export const BOOT_SCRIPT_NAMES = [
   'warren-check-haproxy',
+  'warren-data-volume',
   'warren-haproxy-boot',
   'warren-lib',
   'warren-rabbitmq-boot',

@@ -9,14 +9,23 @@ import { cloudConfigYaml } from './cloud-config';
 import { renderHostFiles } from './host-files';
 import { generatedBy } from './marker';
 import { SCRIPTS_DIR } from './paths';
-import type { Platform } from './platform';
+import type { Platform, UserDataOptions } from './platform';
 
 export const BOOT_SCRIPTS = {
   rabbitmq: `${SCRIPTS_DIR}/warren-rabbitmq-boot`,
   haproxy: `${SCRIPTS_DIR}/warren-haproxy-boot`,
 } as const;
 
-export function renderUserData(t: Topology, hostName: string, platform: Platform): string {
+/**
+ * `opts.dataVolumeId` (AWS, RabbitMQ hosts): the node's EBS data volume id, usually a Terraform
+ * reference the stack interpolates; see UserDataOptions. Without it an AWS node has no data volume.
+ */
+export function renderUserData(
+  t: Topology,
+  hostName: string,
+  platform: Platform,
+  opts: UserDataOptions = {},
+): string {
   const host = hostNamed(t, hostName);
   return cloudConfigYaml({
     header: [
@@ -25,7 +34,7 @@ export function renderUserData(t: Topology, hostName: string, platform: Platform
       'Secrets are fetched at boot by warren-secret; this file names them, it never holds them.',
     ],
     hostname: host.name,
-    files: renderHostFiles(t, hostName, platform),
+    files: renderHostFiles(t, hostName, platform, opts),
     runcmd: [[BOOT_SCRIPTS[host.role]]],
   });
 }

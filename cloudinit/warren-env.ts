@@ -50,8 +50,10 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
       WARREN_HA_POLICY: HA_ALL_POLICY,
       WARREN_ADMIN_USER: ADMIN_USERNAME,
       WARREN_AMQP_PORT: String(PORTS.amqp),
-      // Bounded waits (seconds): local start (3.x waits up to 5 min for peers after an unclean stop),
-      // then cluster formation while peers boot in any order.
+      // Bounded waits (seconds): the data volume to appear (an EBS attachment may come after boot),
+      // local start (3.x waits up to 5 min for peers after an unclean stop), then cluster formation
+      // while peers boot in any order. Which device the data volume is: platform.env.
+      WARREN_DATA_VOLUME_TIMEOUT: '300',
       WARREN_START_TIMEOUT: '660',
       WARREN_FORM_TIMEOUT: '600',
     };
@@ -76,8 +78,8 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
   };
 }
 
-/** Shell-safe single-quoted value (the file is sourced by bash). */
-function shellQuote(v: string): string {
+/** Shell-safe single-quoted value (the env files are sourced by bash). */
+export function shellQuote(v: string): string {
   return /^[A-Za-z0-9_./:@,+-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
