@@ -10,15 +10,17 @@ export {
   killHost,
   labDown,
   labStatus,
+  labTopology,
   labUp,
   partitionHost,
   replaceHost,
   startHost,
+  type DownOptions,
   type LabOptions,
 } from './lab';
 export { firewallRules } from './firewall-rules';
 export { ensureLabImage, imageHash, LAB_IMAGE_PACKAGES } from './lab-image';
 export { labPlan, type LabHostPlan, type LabPlan, type LabRole } from './lab-plan';
 export { readCredentials, type LabCredentials } from './lab-secrets';
-export type { LabHostStatus, LabStatus } from './lab-state';
+export { LabStateError, type LabHostStatus, type LabStatus } from './lab-state';
 export { credentialsFile, envStateDir, LAB_IMAGE_CACHE, LAB_STATE_ROOT, netnsName } from './paths';

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Topology } from '../topology';
+import { UserError, type Topology } from '../topology';
 import type { LabHostPlan, LabPlan, LabRole } from './lab-plan';
 import type { ProcessRef } from './lab-instance';
 import { envStateDir, stateFile } from './paths';
@@ -19,6 +19,8 @@ export interface HostState extends LabHostPlan {
 
 export interface LabState {
   env: string;
+  /** The environment file it was booted from (for messages; never read again). */
+  source: string;
   /** The resolved topology the lab was booted from: replace renders the same user-data from it. */
   topology: Topology;
   image: string;
@@ -47,10 +49,33 @@ export interface LabStatus {
   readonly credentials: string;
 }
 
+/** A lab.json that cannot be used: exit 1 with the way out (`down` still removes the lab). */
+export class LabStateError extends UserError {
+  override readonly name = 'LabStateError';
+}
+
+/** The recorded state of the `env` lab, or undefined when there is none; throws when it is damaged. */
 export function readState(env: string): LabState | undefined {
   const file = stateFile(env);
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as LabState;
+  const damaged = (why: string) =>
+    new LabStateError(
+      `${file} is damaged (${why}); take what is left of the lab down with: npm run lab -- down --env ${env}`,
+    );
+  let state: Partial<LabState>;
+  try {
+    state = JSON.parse(readFileSync(file, 'utf8')) as Partial<LabState>;
+  } catch (e) {
+    throw damaged(`not JSON: ${(e as Error).message}`);
+  }
+  if (typeof state !== 'object' || state === null) throw damaged('not an object');
+  if (state.env !== env) throw damaged(`it is the state of '${String(state.env)}'`);
+  if (!Array.isArray(state.hosts) || state.hosts.some((h) => typeof h?.name !== 'string'))
+    throw damaged('no host list');
+  if (typeof state.topology !== 'object' || state.topology === null) throw damaged('no topology');
+  if (typeof state.bridgeNetns !== 'string' || typeof state.image !== 'string')
+    throw damaged('no bridge or image');
+  return state as LabState;
 }
 
 export function writeState(state: LabState): void {
@@ -64,7 +89,7 @@ export function writeState(state: LabState): void {
 export function hostState(state: LabState, name: string): HostState {
   const host = state.hosts.find((h) => h.name === name);
   if (!host) {
-    throw new Error(
+    throw new UserError(
       `the ${state.env} lab has no host '${name}'; hosts: ${state.hosts.map((h) => h.name).join(', ')}`,
     );
   }

@@ -41,11 +41,19 @@ import {
   netnsName,
 } from './paths';
 import { UserError } from '../topology';
-import { loadEnvironment, run, runOk, type RunResult, waitFor } from '../workspace';
+import { run, runOk, type LoadedEnvironment, type RunResult, waitFor } from '../workspace';
 
 export interface LabOptions {
   /** Progress lines (one per step or per host event); nothing secret is ever passed here. */
   readonly onProgress?: (line: string) => void;
+}
+
+export interface DownOptions extends LabOptions {
+  /**
+   * The environment's topology, to find what a lab left without a (readable) lab.json: `up`
+   * clearing a dead lab, or `down --env NAME` after an interrupted `up`. @default the lab.json's
+   */
+  readonly topology?: Topology;
 }
 
 /** How long a host may take from launch to cloud-init finished (the boot scripts wait up to 660 s for peers). */
@@ -55,11 +63,6 @@ const CLUSTER_TIMEOUT_MS = 240_000;
 
 const PROBE = path.join(__dirname, 'scripts', 'probe-front-door.mjs');
 
-/** The topology a lab was booted from (kept in its state), else the environment's file. */
-function topologyOf(env: string, state?: LabState): Topology {
-  return state?.topology ?? loadEnvironment(env).topology;
-}
-
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) throw new UserError(`${what} needs root; run it with sudo`);
 }
@@ -68,6 +71,20 @@ function stateOrThrow(env: string): LabState {
   const state = readState(env);
   if (!state) throw new UserError(`there is no ${env} lab; start one with: npm run lab -- up --env ${env}`);
   return state;
+}
+
+/** A lab.json that cannot be read counts as no lab here (only `down` and `up`'s clearing use this). */
+function readStateIfIntact(env: string): LabState | undefined {
+  try {
+    return readState(env);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The topology the running lab was booted from (drills and checks ask the lab, not the file). */
+export function labTopology(env: string): Topology {
+  return stateOrThrow(env).topology;
 }
 
 /** The lab's status as `warren lab status --json` prints it, or undefined when there is no lab. */
@@ -106,21 +123,22 @@ function anyInstanceAlive(state: LabState): boolean {
  * for cloud-init on each host and for the cluster to answer through the front door. On a running
  * lab it changes nothing and returns its status; a dead lab's leftovers are cleared first.
  */
-export async function labUp(env: string, opts: LabOptions = {}): Promise<LabStatus> {
+export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): Promise<LabStatus> {
   const progress = opts.onProgress ?? (() => undefined);
+  const t = loaded.topology;
+  const env = t.name;
   await ensureHostRequirements(`npm run lab -- up --env ${env}`, progress);
-  const t = topologyOf(env);
   const plan = labPlan(t);
   for (const notice of plan.notices) progress(`note: ${notice}`);
 
-  const existing = readState(env);
+  const existing = readStateIfIntact(env);
   if (existing && anyInstanceAlive(existing)) {
     progress(`the ${env} lab is already running; nothing changed`);
     return statusOf(existing);
   }
   if (existing || leftoversExist(env, plan)) {
     progress(`clearing what a previous ${env} lab left behind`);
-    await labDown(env, { onProgress: progress });
+    await labDown(env, { onProgress: progress, topology: t });
   }
 
   const image = await ensureLabImage(t.rabbitmq.plugins, progress);
@@ -130,6 +148,7 @@ export async function labUp(env: string, opts: LabOptions = {}): Promise<LabStat
 
   const state: LabState = {
     env,
+    source: loaded.source,
     topology: t,
     image,
     prefix: plan.prefix,
@@ -325,15 +344,17 @@ async function waitForFrontDoor(t: Topology, plan: LabPlan, progress: (line: str
 }
 
 /** Takes the lab down: every process by PID, its cgroups, namespaces, /run leftovers and state. */
-export async function labDown(env: string, opts: LabOptions = {}): Promise<void> {
+export async function labDown(env: string, opts: DownOptions = {}): Promise<void> {
   const progress = opts.onProgress ?? (() => undefined);
   requireRoot('warren lab down');
-  const state = readState(env);
+  // A damaged lab.json must not keep a lab up: what it still says, plus the topology's plan, is removed.
+  const state = readStateIfIntact(env);
+  const topology = state?.topology ?? opts.topology;
   let plan: LabPlan | undefined;
   try {
-    plan = labPlan(topologyOf(env, state));
+    plan = topology ? labPlan(topology) : undefined;
   } catch {
-    // The environment file changed or is gone: the recorded state still says what to remove.
+    // A topology the lab cannot plan booted nothing.
   }
   const hosts = new Map<string, HostState | undefined>();
   for (const h of plan?.hosts ?? []) hosts.set(h.name, undefined);
@@ -413,8 +434,7 @@ export async function replaceHost(env: string, host: string, opts: LabOptions = 
   await crashInstance(env, host, h.launcher);
   delete h.launcher;
   await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned);
-  const t = topologyOf(env, state);
-  const userData = labUserData(t, h);
+  const userData = labUserData(state.topology, h);
   h.generation += 1;
   bootHost(state, h, state.image, userData, ensureLabSecrets(env), true);
   writeState(state);

@@ -8,12 +8,12 @@ import { formatBench, runBench } from '../../lab/drills/bench';
 import { renderTimelineSvg, type TimelinePlot } from '../../lab/drills/timeline-svg';
 import { parseFlags, type Command } from '../command';
 import { UserError } from '../../topology';
-import { ENV_HELP } from '../../workspace';
+import { ENV_FLAGS, ENV_HELP, selectEnvironment } from '../../workspace';
 
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure boot, failover and throughput on the lab, and run the failure drills',
-  help: `Usage: warren bench [--env NAME] [--json] [--repeat N] [--no-boot] [--no-drills] [--drill NAME]…
+  help: `Usage: warren bench [--env NAME | --topology FILE] [--json] [--repeat N] [--no-boot] [--no-drills] [--drill NAME]…
                     [--plot FILE] [--down]
 
 Measures the lab against the targets (boot to healthy ≤ 30 s, VIP outage ≤ 2 s, dead backend marked
@@ -22,7 +22,7 @@ Timed figures are repeated (--repeat) and reported as medians. Boot is measured 
 down and up again. Needs root (it drives the lab). Takes 10–25 minutes with the drills.
 
 Options:
-${ENV_HELP.split('\n')[0]}
+${ENV_HELP}
       --json             exactly one JSON object on stdout (progress on stderr)
       --repeat N         repetitions of each timed figure (default 3)
       --no-boot          measure on the running lab, without the boot figure
@@ -33,7 +33,7 @@ ${ENV_HELP.split('\n')[0]}
   -h, --help             this text`,
   async run(argv) {
     const { values } = parseFlags(argv, {
-      env: { type: 'string', short: 'e' },
+      ...ENV_FLAGS,
       json: { type: 'boolean' },
       repeat: { type: 'string' },
       'no-boot': { type: 'boolean' },
@@ -46,11 +46,11 @@ ${ENV_HELP.split('\n')[0]}
     if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
       throw new UserError(`--repeat must be a whole number from 1 to 20, got '${values.repeat}'`);
     }
+    const loaded = selectEnvironment(values);
     if (process.getuid?.() !== 0)
       throw new UserError('warren bench drives the lab and needs root; run it with sudo');
     let plot: TimelinePlot | undefined;
-    const report = await runBench({
-      env: values.env ?? 'dev',
+    const report = await runBench(loaded, {
       repeat,
       boot: !values['no-boot'],
       drills: !values['no-drills'],

@@ -14,10 +14,10 @@ import {
   type LabStatus,
 } from '../../lab';
 import { parseFlags, type Command } from '../command';
-import { loadEnvironment } from '../../workspace';
-import { UserError } from '../../topology';
+import { ENV_FLAGS, ENV_HELP, selectEnvironment, type LoadedEnvironment } from '../../workspace';
+import { UserError, WarrenError } from '../../topology';
 
-const HELP = `Usage: warren lab <subcommand> [--env NAME] [args]
+const HELP = `Usage: warren lab <subcommand> [--env NAME | --topology FILE] [args]
 
 Boots every instance of an environment on this machine: systemd-nspawn containers booting real
 systemd and cloud-init, each in its own network namespace on a private bridge, from a Debian 12 image
@@ -35,8 +35,12 @@ Subcommands:
   heal HOST             restore HOST's link
   exec HOST -- CMD…     run a command inside HOST (the client host is a plain namespace)
 
+\`up\` boots the selected environment's file; every other subcommand acts on that environment's
+running lab as it was booted (its lab.json), whatever the file says now. \`down\` also works when
+the environment's file no longer loads (give --env NAME).
+
 Options:
-  -e, --env NAME        an environment in environments/ (default: dev)
+${ENV_HELP}
       --json            (status) print JSON
   -h, --help            this text
 
@@ -66,6 +70,7 @@ function printStatus(s: LabStatus): void {
 }
 
 const HOST_COMMANDS = ['kill', 'start', 'replace', 'partition', 'heal'] as const;
+const KNOWN: readonly string[] = ['up', 'down', 'status', 'exec', ...HOST_COMMANDS];
 
 export const labCommand: Command = {
   name: 'lab',
@@ -76,14 +81,8 @@ export const labCommand: Command = {
     const dash = argv.indexOf('--');
     const own = dash === -1 ? argv : argv.slice(0, dash);
     const command = dash === -1 ? [] : argv.slice(dash + 1);
-    const { values, positionals } = parseFlags(
-      own,
-      { env: { type: 'string', short: 'e' }, json: { type: 'boolean' } },
-      true,
-    );
+    const { values, positionals } = parseFlags(own, { ...ENV_FLAGS, json: { type: 'boolean' } }, true);
     const [sub, host, ...extra] = positionals;
-    const env = values.env ?? 'dev';
-    loadEnvironment(env);
     if (sub === undefined)
       throw new UserError(
         'give a subcommand: up, down, status, kill, start, replace, partition, heal, exec (see --help)',
@@ -96,15 +95,27 @@ export const labCommand: Command = {
       throw new UserError(
         `unexpected argument '${extra[0]}'${sub === 'exec' ? ' (put the command after --)' : ''}`,
       );
+    if (!KNOWN.includes(sub)) throw new UserError(`unknown subcommand '${sub}' (see --help)`);
+    let loaded: LoadedEnvironment | undefined;
+    try {
+      loaded = selectEnvironment(values);
+    } catch (e) {
+      // A lab must stay removable after its environment file broke or went away.
+      const name = values.env;
+      if (!(sub === 'down' && name !== undefined && /^[a-z0-9-]+$/.test(name) && e instanceof WarrenError))
+        throw e;
+      say(`note: ${e.message.replace(/\s*\n\s*/g, ' ')}; taking down what the lab recorded`);
+    }
+    const env = loaded?.topology.name ?? (values.env as string);
     switch (sub) {
       case 'up': {
-        console.log(`warren lab up: ${env}`);
-        const s = await labUp(env, { onProgress: say });
+        console.log(`warren lab up: ${env} (${loaded!.source})`);
+        const s = await labUp(loaded!, { onProgress: say });
         printStatus(s);
         return 0;
       }
       case 'down':
-        await labDown(env, { onProgress: say });
+        await labDown(env, { onProgress: say, ...(loaded ? { topology: loaded.topology } : {}) });
         return 0;
       case 'status': {
         const s = labStatus(env);
@@ -149,7 +160,7 @@ export const labCommand: Command = {
         return r.code;
       }
       default:
-        throw new UserError(`unknown subcommand '${sub}' (see --help)`);
+        throw new Error(`subcommand ${sub} is known but not handled`);
     }
   },
 };

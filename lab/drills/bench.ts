@@ -28,7 +28,7 @@ import type { LoadResult } from './load-client';
 import type { ProbeResult } from './tcp-probe';
 import type { TimelinePlot } from './timeline-svg';
 import { synthesizeApp, writeImageTemplates } from '../../aws';
-import { listEnvironments, loadEnvironment, waitFor } from '../../workspace';
+import { requireEnvironments, waitFor, type LoadedEnvironment } from '../../workspace';
 
 export const TARGETS = {
   bootToHealthySeconds: 30,
@@ -76,8 +76,6 @@ export interface BenchReport {
 }
 
 export interface BenchOptions {
-  /** @default 'dev' */
-  readonly env?: string;
   /** Repetitions of each timed figure. @default 3 */
   readonly repeat?: number;
   /** Measure boot (takes the lab down and up `repeat` times). @default true */
@@ -103,11 +101,11 @@ export function median(xs: readonly number[]): number | null {
 const round = (v: number | null, digits = 2) => (v === null ? null : Number(v.toFixed(digits)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
-  const env = opts.env ?? 'dev';
+export async function runBench(loaded: LoadedEnvironment, opts: BenchOptions = {}): Promise<BenchReport> {
+  const t = loaded.topology;
+  const env = t.name;
   const repeat = opts.repeat ?? 3;
   const log = opts.log ?? (() => {});
-  const t = loadEnvironment(env).topology;
   const samples: Record<string, number[]> = {
     synthSeconds: [],
     bootToHealthySeconds: [],
@@ -133,14 +131,14 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     for (let i = 0; i < repeat; i++) {
       log(`boot ${i + 1}/${repeat}: taking the ${env} lab down first`);
       await labDown(env);
-      push('bootToHealthySeconds', await timeBoot(env, t, log));
+      push('bootToHealthySeconds', await timeBoot(loaded, log));
     }
   } else {
     notes.push('bootToHealthySeconds: not measured (--no-boot)');
   }
   if (!labStatus(env)) {
     log(`bringing the ${env} lab up`);
-    await labUp(env, { onProgress: log });
+    await labUp(loaded, { onProgress: log });
   }
   await waitHealthy(env, 300_000, log);
   const status = requireLab(env);
@@ -227,14 +225,20 @@ async function timeSynth(log: (l: string) => void): Promise<number | undefined> 
   const scratch = mkdtempSync(join(tmpdir(), 'warren-bench-synth-'));
   try {
     const start = Date.now();
-    const environments = listEnvironments().map((name) => loadEnvironment(name));
+    const environments = requireEnvironments({});
     for (const loaded of environments) {
       writeImageTemplates(loaded.topology, {
         environmentFile: loaded.file,
         outDir: join(scratch, 'images', loaded.topology.name),
       });
     }
-    synthesizeApp({ environments, outdir: join(scratch, 'cdktf.out'), state: { kind: 'local' } });
+    // Timing only: placeholder AMIs where an environment was never baked.
+    synthesizeApp({
+      environments,
+      outdir: join(scratch, 'cdktf.out'),
+      state: { kind: 'local' },
+      amiPlaceholders: true,
+    });
     return (Date.now() - start) / 1000;
   } catch (e) {
     log(`synth failed: ${(e as Error).message}`);
@@ -254,9 +258,11 @@ async function frontDoorAnswers(env: string, status: LabStatus, timeoutMs: numbe
   return (await agent.result).ok;
 }
 
-async function timeBoot(env: string, t: Topology, log: (l: string) => void): Promise<number> {
+async function timeBoot(loaded: LoadedEnvironment, log: (l: string) => void): Promise<number> {
+  const t = loaded.topology;
+  const env = t.name;
   const start = Date.now();
-  const status = await labUp(env, { onProgress: log });
+  const status = await labUp(loaded, { onProgress: log });
   await waitHealthy(env, 300_000, log);
   if (!(await frontDoorAnswers(env, status, 120_000))) throw new Error('the front door does not answer AMQP');
   const s = (Date.now() - start) / 1000;

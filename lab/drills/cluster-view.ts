@@ -3,9 +3,9 @@
  * container) and of the network namespaces (`ip -n`), plus the bounded wait for "healthy again" every
  * drill ends with. Parsing is split out as pure functions so it is unit-tested on real output samples.
  */
-import { execInHost, labStatus, type LabStatus } from '../index';
-import { type Topology } from '../../topology';
-import { loadEnvironment, run, waitFor } from '../../workspace';
+import { execInHost, labStatus, labTopology, type LabStatus } from '../index';
+import { UserError, type Topology } from '../../topology';
+import { run, waitFor } from '../../workspace';
 
 /** `['rabbit@rabbit-01', 'rabbit@rabbit-02']` out of an Erlang list of atoms as `rabbitmqctl eval` prints it. */
 export function parseAtomList(text: string): string[] {
@@ -55,7 +55,8 @@ export function haproxyHosts(status: LabStatus): string[] {
 
 export function requireLab(env: string): LabStatus {
   const s = labStatus(env);
-  if (!s) throw new Error(`there is no ${env} lab running; start it with: npm run lab -- up --env ${env}`);
+  if (!s)
+    throw new UserError(`there is no ${env} lab running; start it with: npm run lab -- up --env ${env}`);
   return s;
 }
 
@@ -162,8 +163,9 @@ export interface Health {
 /**
  * Healthy = every RabbitMQ host's container runs, one node sees all nodes running and no partition,
  * the replication policy is in place (ha-all environments), and (keepalived) a HAProxy holds the VIP.
+ * Judged against the topology the lab was booted from.
  */
-export async function checkHealth(env: string, t: Topology = loadEnvironment(env).topology): Promise<Health> {
+export async function checkHealth(env: string, t: Topology = labTopology(env)): Promise<Health> {
   const status = requireLab(env);
   const notRunning = status.hosts.filter((h) => h.role !== 'client' && h.state !== 'running');
   if (notRunning.length > 0) {

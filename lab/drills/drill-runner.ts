@@ -1,16 +1,15 @@
 /**
- * Runs one failure drill on a running lab: waits for a healthy cluster, starts a publisher and a consumer
+ * Runs one failure drill on a running lab (judged against the topology it was booted from): waits for a healthy cluster, starts a publisher and a consumer
  * through the front door (from the client namespace), runs the fault while traffic flows, waits until
  * traffic flows again, drains, and waits until the cluster is healthy again. The result carries the exact
  * message counts; `assertDrillPassed` fails on any lost message or a cluster that did not recover.
  * Whatever happens, the lab is put back (hosts started, links healed) so the next drill finds it healthy.
  */
-import { clientNetns, healHost, labStatus, startHost, type LabStatus } from '../index';
+import { clientNetns, healHost, labStatus, labTopology, startHost, type LabStatus } from '../index';
 import { type Topology } from '../../topology';
 import { brokerArgs, startAgent, type AgentEvent, type AgentProcess } from './agent-process';
 import { waitHealthy } from './cluster-view';
 import type { LoadResult } from './load-client';
-import { loadEnvironment } from '../../workspace';
 
 export interface DrillContext {
   readonly env: string;
@@ -59,7 +58,7 @@ let seq = 0;
 
 export async function runDrill(env: string, drill: Drill, opts: DrillOptions = {}): Promise<DrillResult> {
   const log = (line: string) => opts.log?.(`[${drill.name}] ${line}`);
-  const t = loadEnvironment(env).topology;
+  const t = labTopology(env);
   await waitHealthy(env, 300_000, log);
   const status = labStatus(env)!;
   const queue = `warren-drill-${drill.name}-${Date.now().toString(36)}-${seq++}`;

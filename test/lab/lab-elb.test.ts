@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { envStateDir, killHost, labDown, labStatus, labUp, type LabStatus } from '../../lab';
+import { loadEnvironment } from '../../workspace';
 import {
   expectRunningNodes,
   policyDefinition,
@@ -85,7 +86,7 @@ describe('elb lab', () => {
         .map((h) => h.name),
     ).toEqual(['client']);
     const lines: string[] = [];
-    const s = await labUp(ENV, { onProgress: (l) => lines.push(l) });
+    const s = await labUp(loadEnvironment(ENV), { onProgress: (l) => lines.push(l) });
     expect(lines).toContain('clearing what a previous elb lab left behind');
     expect(s.hosts.every((h) => h.state === 'running')).toBe(true);
     await expectRunningNodes(ENV, 'rabbit-01', NODES);

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, inject } from 'vitest';
 import { clientNetns, execInHost, labDown, labUp, type LabStatus } from '../../lab';
-import { PROJECT_ROOT, run, waitFor } from '../../workspace';
+import { loadEnvironment, PROJECT_ROOT, run, waitFor } from '../../workspace';
 
 /**
  * The environment's lab for this test run: the first call of the run takes down any lab of that
@@ -20,7 +20,7 @@ export async function sharedLab(env: string): Promise<LabStatus> {
     await labDown(env, { onProgress: progress });
     writeFileSync(marker, '');
   }
-  return labUp(env, { onProgress: progress });
+  return labUp(loadEnvironment(env), { onProgress: progress });
 }
 
 /** Runs a command inside a host; fails the test with its output when it exits non-zero. */
