@@ -171,7 +171,7 @@ function filesystemWithData(s: Sandbox, dev: string, label: string): string {
 }
 
 describe('warren-data-volume on real loop devices', () => {
-  it('blank device: formatted (ext4, label warren-data), mounted by UUID, owned by rabbitmq, fstab and units written', () => {
+  it('blank device: formatted (ext4, label warren-data), mounted, its UUID in fstab, owned by rabbitmq, units written', () => {
     const s = sandbox();
     const dev = s.loop();
     s.facts(dev);
@@ -324,6 +324,24 @@ describe('warren-data-volume on real loop devices', () => {
     expect(
       readFileSync(path.join(s.dir, aside[0]!, 'mnesia', 'rabbit@build-host', 'schema.DAT'), 'utf8'),
     ).toBe('baked\n');
+  });
+
+  it('a device node under another name (the lab binds its loop device as /dev/warren-data)', () => {
+    const s = sandbox();
+    const dev = s.loop();
+    const [major, minor] = sh('stat', ['-c', '%t %T', dev])
+      .split(' ')
+      .map((h) => String(parseInt(h, 16)));
+    const node = path.join(s.dir, 'warren-data');
+    sh('mknod', [node, 'b', major!, minor!]);
+    s.facts(node);
+    const r = runScript(s);
+    expect(r.code, r.out).toBe(0);
+    expect(mountedAt(s.mount)).toBe(node);
+    expect(blkid(dev, 'LABEL')).toBe('warren-data');
+    const again = runScript(s);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toContain(`${node} is already mounted at ${s.mount}`);
   });
 
   it('aws: finds the device by its NVMe serial (the by-id link udev makes)', () => {

@@ -21,6 +21,7 @@ describe('boot scripts', () => {
         'warren-lib',
         'warren-rabbitmq-cli',
         'warren-rabbitmq-boot',
+        'warren-data-volume',
         'warren-haproxy-boot',
         'warren-check-haproxy',
         'warren-vip-notify',
