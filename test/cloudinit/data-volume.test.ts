@@ -235,6 +235,24 @@ describe('warren-data-volume on real loop devices', () => {
     }
   });
 
+  it('a volume written under another uid for rabbitmq (another image): its files are handed to rabbitmq', () => {
+    const s = sandbox();
+    const dev = s.loop();
+    filesystemWithData(s, dev, 'warren-data');
+    const m = path.join(s.dir, 'prepare');
+    sh('mount', [dev, m]);
+    sh('chown', ['-R', '4242:4242', m]);
+    sh('umount', [m]);
+    s.facts(dev);
+    const r = runScript(s);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/the volume's files belong to uid 4242, not rabbitmq/);
+    const file = path.join(s.mount, 'mnesia', 'rabbit@rabbit-01', 'queues.dat');
+    expect(statSync(file).uid).toBe(rabbitUid);
+    expect(statSync(path.dirname(file)).uid).toBe(rabbitUid);
+    expect(readFileSync(file, 'utf8')).toBe('messages that must survive\n');
+  });
+
   for (const label of ['gpt', 'dos']) {
     it(`partition table (${label}): refused, nothing formatted or mounted, non-zero exit`, () => {
       const s = sandbox();
