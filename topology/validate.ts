@@ -58,7 +58,9 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
     }
     case 'invalid_value': {
       const got = valueAt(input, issue.path);
-      if (typeof got === 'number' && issue.values.includes(String(got))) return [quoteIt(path, got)];
+      if (typeof got === 'number' && issue.values.every((v) => typeof v === 'string')) {
+        return [quoteIt(path, got, issue.values as string[])];
+      }
       return [
         {
           path,
@@ -144,10 +146,12 @@ function unwrap(s: z.core.$ZodType): z.core.$ZodType[] {
  * YAML reads `ubuntu: 24.04` as the number 24.04 (and `22.10` as 22.1). The loader of a YAML file
  * replaces `NUMBER_TEXT` by the text as written when it can find it (workspace/load-environment.ts).
  */
-function quoteIt(path: string, got: number): TopologyIssue {
+function quoteIt(path: string, got: number, allowed?: readonly string[]): TopologyIssue {
+  const others =
+    allowed && !allowed.includes(String(got)) ? ` (one of ${allowed.map((v) => `'${v}'`).join(', ')})` : '';
   return {
     path,
     message: `is the number ${got}, not a string (YAML reads an unquoted 1.2 as a number)`,
-    fix: `write it as a string, in quotes: '${got}'`,
+    fix: `write it as a string, in quotes: '${got}'${others}`,
   };
 }

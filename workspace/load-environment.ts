@@ -159,10 +159,11 @@ function asWritten(issue: TopologyIssue, read: EnvironmentInput): TopologyIssue 
   );
   if (found.size !== 1) return issue;
   const text = [...found][0]!;
+  const written = text === String(value) ? '' : ` (written ${text})`;
   return {
     ...issue,
-    message: `is the number ${value} (written ${text}), not a string: YAML reads an unquoted ${text} as a number`,
-    fix: `write it as a string, in quotes: ${key}: '${text}'`,
+    message: `is the number ${value}${written}, not a string: YAML reads an unquoted ${text} as a number`,
+    fix: issue.fix.replace(`'${value}'`, `'${text}'`).replace('in quotes:', `in quotes, ${key}:`),
   };
 }
 
