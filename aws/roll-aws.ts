@@ -21,7 +21,7 @@ import {
 } from '../topology';
 import { managementClusterClient, RollError, rollHosts, type RollAdapter, type RollHost } from '../roll';
 import { run, waitFor, type LoadedEnvironment } from '../workspace';
-import { nodeSetImplications, rollDiff, type RollDiff } from './roll-diff';
+import { nodeSetImplications, replacementTargets, rollDiff, type RollDiff } from './roll-diff';
 import { terraformIn } from './roll-terraform';
 
 export interface AwsRollOptions {
@@ -104,7 +104,14 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
     onLine: (line) => say(`  terraform: ${line}`),
   });
   const synthesized = JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as unknown;
-  const diff = rollDiff(synthesized, await tf.show());
+  const raw = rollDiff(synthesized, await tf.show());
+  // In topology order (nodes, then the front door), whatever order the stack lists them in.
+  const rank = (h: string) => all.findIndex((x) => x.name === h);
+  const diff: RollDiff = {
+    ...raw,
+    changed: [...raw.changed].sort((a, b) => rank(a.host) - rank(b.host)),
+    upToDate: [...raw.upToDate].sort((a, b) => rank(a) - rank(b)),
+  };
 
   const wanted = (h: string) => opts.hosts === undefined || opts.hosts.includes(h);
   const changed = diff.changed.filter((c) => wanted(c.host));
@@ -167,8 +174,9 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
   const adapter: RollAdapter = {
     async replaceHost(host, progress) {
       const address = addressOf.get(host.name)!;
-      progress(`terraform apply -replace=${address}`);
-      await tf.replace(address);
+      const also = replacementTargets(synthesized, address).slice(1);
+      progress(`terraform apply -replace=${address}${also.length > 0 ? ` (with ${also.join(', ')})` : ''}`);
+      await tf.replace(address, also);
     },
     async awaitHost(host, progress) {
       // An HAProxy host serves again when the management API answers through it.

@@ -3,10 +3,10 @@
  * Terraform state has them (`terraform show -json`) against the synthesized stack (cdk.tf.json).
  * Hosts are matched by the `warren:host` tag every warren instance carries. The state keeps
  * `user_data` as the SHA-1 (hex) of the text (the AWS provider's StateFunc), so the stack's text
- * is hashed after Terraform's own unescaping. A change to the set of hosts is reported, never rolled.
+ * is hashed as Terraform renders it: unescaped, and with its plain references (a node's data
+ * volume id) filled in from the state. A change to the set of hosts is reported, never rolled.
  */
 import { createHash } from 'node:crypto';
-import { terraformLiteral } from '../stacks';
 
 export interface StackInstance {
   /** Terraform address, `aws_instance.rabbitmq_rabbit-01_instance_BE59F489`. */
@@ -56,8 +56,74 @@ const sha1 = (text: string) => createHash('sha1').update(text, 'utf8').digest('h
 
 type Json = Record<string, unknown>;
 
-/** The warren instances of a synthesized stack (cdk.tf.json parsed). */
-export function stackInstances(stack: unknown): StackInstance[] {
+/** Looks up `TYPE.NAME.ATTR` (or `data.TYPE.NAME.ATTR`) in the state; undefined when not there. */
+export type StateLookup = (reference: string) => string | undefined;
+
+/**
+ * The string Terraform makes of a template whose only interpolations are plain references
+ * (`${aws_ebs_volume.x.id}`), following HCL's scanner (`$${` → `${`, `%%{` → `%{`); undefined when
+ * a reference is not in the state or the template holds anything else (a function, a directive).
+ */
+export function renderTemplate(template: string, lookup: StateLookup): string | undefined {
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    if (template.startsWith('$${', i) || template.startsWith('%%{', i)) {
+      out += template[i] + '{';
+      i += 3;
+    } else if (template.startsWith('%{', i)) {
+      return undefined;
+    } else if (template.startsWith('${', i)) {
+      const end = template.indexOf('}', i);
+      const ref = end === -1 ? '' : template.slice(i + 2, end).trim();
+      if (!/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+$/.test(ref)) return undefined;
+      const value = lookup(ref);
+      if (value === undefined) return undefined;
+      out += value;
+      i = end + 1;
+    } else {
+      out += template[i];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** A lookup of plain references in a `terraform show -json` state. */
+export function stateLookup(state: unknown): StateLookup {
+  const byAddress = new Map(allStateResources(state).map((r) => [r.address ?? '', r.values ?? {}]));
+  return (ref) => {
+    const parts = ref.split('.');
+    const attr = parts.pop() as string;
+    const v = byAddress.get(parts.join('.'))?.[attr];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  };
+}
+
+/**
+ * What must be applied with an instance's replacement: the instance and every resource of the stack
+ * that refers to it (its data volume's attachment, a target-group attachment, an Elastic IP), as
+ * `-target`s. Left out, an attachment would keep pointing at the old instance and the new one would
+ * boot without its volume. The health gate (null_resource) is left to the next deploy.
+ */
+export function replacementTargets(stack: unknown, address: string): string[] {
+  const resources = ((stack as Json).resource ?? {}) as Record<string, Record<string, Json>>;
+  const targets = [address];
+  for (const [type, byName] of Object.entries(resources)) {
+    if (type === 'null_resource') continue;
+    for (const [name, body] of Object.entries(byName)) {
+      const self = `${type}.${name}`;
+      if (self === address) continue;
+      const text = JSON.stringify({ ...body, '//': undefined });
+      if (text.includes(`\${${address}.`) || (body.depends_on as string[] | undefined)?.includes(address))
+        targets.push(self);
+    }
+  }
+  return targets;
+}
+
+/** The warren instances of a synthesized stack (cdk.tf.json parsed), references resolved by `lookup`. */
+export function stackInstances(stack: unknown, lookup: StateLookup = () => undefined): StackInstance[] {
   const resources = ((stack as Json).resource as Json | undefined)?.aws_instance as
     Record<string, Json> | undefined;
   return Object.entries(resources ?? {}).flatMap(([name, r]) => {
@@ -66,12 +132,8 @@ export function stackInstances(stack: unknown): StackInstance[] {
     if (host === undefined) return [];
     const ami = String(r.ami ?? '');
     const lookedUp = ami.includes('${');
-    let userDataSha1: string | undefined;
-    try {
-      userDataSha1 = sha1(terraformLiteral(String(r.user_data ?? '')));
-    } catch {
-      userDataSha1 = undefined;
-    }
+    const rendered = renderTemplate(String(r.user_data ?? ''), lookup);
+    const userDataSha1 = rendered === undefined ? undefined : sha1(rendered);
     return [
       {
         address: `aws_instance.${name}`,
@@ -98,8 +160,7 @@ interface StateModule {
   child_modules?: StateModule[];
 }
 
-/** The warren instances of a state (`terraform show -json` parsed); an empty state has none. */
-export function deployedInstances(state: unknown): DeployedInstance[] {
+function allStateResources(state: unknown): StateResource[] {
   const root = ((state as Json).values as Json | undefined)?.root_module as StateModule | undefined;
   const all: StateResource[] = [];
   const walk = (m: StateModule | undefined) => {
@@ -108,7 +169,12 @@ export function deployedInstances(state: unknown): DeployedInstance[] {
     for (const c of m.child_modules ?? []) walk(c);
   };
   walk(root);
-  return all.flatMap((r) => {
+  return all;
+}
+
+/** The warren instances of a state (`terraform show -json` parsed); an empty state has none. */
+export function deployedInstances(state: unknown): DeployedInstance[] {
+  return allStateResources(state).flatMap((r) => {
     if (r.mode !== 'managed' || r.type !== 'aws_instance' || !r.address) return [];
     const v = r.values ?? {};
     const tags = (v.tags ?? {}) as Record<string, string>;
@@ -129,7 +195,7 @@ export function deployedInstances(state: unknown): DeployedInstance[] {
 }
 
 export function rollDiff(stack: unknown, state: unknown): RollDiff {
-  const want = stackInstances(stack);
+  const want = stackInstances(stack, stateLookup(state));
   const have = deployedInstances(state);
   const haveByHost = new Map(have.map((d) => [d.host, d]));
   const wantHosts = new Set(want.map((w) => w.host));
@@ -152,7 +218,9 @@ export function rollDiff(stack: unknown, state: unknown): RollDiff {
     if (w.instanceType !== d.instanceType)
       reasons.push(`instance type ${d.instanceType ?? '(none)'} → ${w.instanceType}`);
     if (w.userDataSha1 === undefined)
-      notes.push(`${w.host}: its user-data interpolates Terraform values and cannot be compared`);
+      notes.push(
+        `${w.host}: its user-data refers to values the state does not hold yet, so it cannot be compared`,
+      );
     else if (d.userData !== w.userDataSha1 && d.userData !== undefined && sha1(d.userData) !== w.userDataSha1)
       reasons.push(`user-data changed (sha1 ${d.userData.slice(0, 12)}… → ${w.userDataSha1.slice(0, 12)}…)`);
     if (w.address !== d.address) reasons.push(`address ${d.address} → ${w.address}`);

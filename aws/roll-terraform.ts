@@ -1,8 +1,8 @@
 /**
  * Terraform as `warren roll` uses it, in the synthesized stack's directory (cdktf deploy has no
  * `-replace`): `version` to find it, `init` when the directory was never initialised, `show -json`
- * for the deployed state, and one `apply -replace=ADDRESS -target=ADDRESS` per host. The `-target`
- * keeps each step to that one instance (and what it depends on): without it an apply would also
+ * for the deployed state, and one `apply -replace=ADDRESS -target=ADDRESS …` per host. The targets
+ * keep each step to that one instance and what refers to it (its volume attachment): without them an apply would also
  * carry out every other pending change of the stack, such as replacing the other nodes of a stack
  * that does not ignore user-data changes, or terminating a node dropped from the topology.
  */
@@ -27,8 +27,11 @@ export interface TerraformOptions {
 export interface Terraform {
   /** The deployed state as `terraform show -json` prints it ({} shape when nothing is deployed). */
   show(): Promise<unknown>;
-  /** Replaces one instance; throws a TerraformError with Terraform's last lines when it fails. */
-  replace(address: string): Promise<void>;
+  /**
+   * Replaces one instance, applying only it and `alsoTarget` (what refers to it); throws a
+   * TerraformError with Terraform's last lines when it fails.
+   */
+  replace(address: string, alsoTarget?: readonly string[]): Promise<void>;
 }
 
 const tail = (r: RunResult) =>
@@ -72,9 +75,10 @@ export async function terraformIn(opts: TerraformOptions): Promise<Terraform> {
         );
       }
     },
-    async replace(address) {
+    async replace(address, alsoTarget = []) {
+      const targets = [address, ...alsoTarget.filter((a) => a !== address)].map((a) => `-target=${a}`);
       const r = await tf(
-        ['apply', '-input=false', '-no-color', '-auto-approve', `-replace=${address}`, `-target=${address}`],
+        ['apply', '-input=false', '-no-color', '-auto-approve', `-replace=${address}`, ...targets],
         true,
       );
       if (r.code !== 0)
