@@ -56,12 +56,14 @@ export const awsUserData = (t: Topology, host: string, options?: UserDataOptions
 /** Builds the app and its stacks without writing anything. */
 export function buildApp(options: SynthOptions = {}): { app: App; stacks: WarrenStack[] } {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const environments = options.environments ?? requireEnvironments(selectionFromProcessEnv());
+  // Read (and refuse a missing or damaged pinned file) before the App creates its outdir.
+  const pinned = environments.map((loaded) => stackImagesOf(loaded, options.amiPlaceholders));
   const app = new App({ outdir });
   const state = options.state ?? stateBackendFromEnv();
   const healthGate = options.healthGate ?? /^(1|true|yes)$/i.test(process.env.WARREN_HEALTH_GATE ?? '');
-  const environments = options.environments ?? requireEnvironments(selectionFromProcessEnv());
-  const stacks = environments.map((loaded) => {
-    const images = stackImagesOf(loaded, options.amiPlaceholders);
+  const stacks = environments.map((loaded, i) => {
+    const images = pinned[i];
     return new WarrenStack(app, stackId(loaded.topology), {
       topology: loaded.topology,
       source: loaded.topology.source ?? loaded.source,

@@ -5,6 +5,7 @@
  * and a manifest post-processor records the AMI id for `warren bake`.
  */
 import { OS_PROFILES, TopologyError, type Topology } from '../topology';
+import { imageTags } from './ami-tags';
 import { generatedBy } from './generated-by';
 import { buildInstanceType, type ImageRole } from './image-role';
 import {
@@ -40,19 +41,6 @@ const SOURCE_TYPE = 'amazon-ebs';
 const SOURCE_NAME = 'ubuntu';
 /** Run each script as root with its environment; `{{ .Vars }}` and `{{ .Path }}` are Packer's. */
 const EXECUTE_AS_ROOT = 'chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}';
-
-/** The AMI tags: how the stacks find the image when there is no bake manifest. */
-export function imageTags(t: Topology, role: ImageRole): Record<string, string> {
-  return {
-    ...t.tags,
-    Name: `warren-${t.name}-${role}`,
-    'warren:env': t.name,
-    'warren:role': role,
-    'warren:rabbitmq': t.image.rabbitmq,
-    'warren:erlang': t.image.erlang,
-    'warren:ubuntu': t.image.ubuntu,
-  };
-}
 
 /** Where the helpers the steps source are uploaded; a step that sources them is uploaded there too. */
 const REMOTE_SCRIPTS_DIR = `${REMOTE_DIR}/${IMAGE_DIR.scripts}`;

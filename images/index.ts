@@ -1,8 +1,13 @@
 /** images/: Packer templates generated from the topology, the provisioning steps, and `warren bake`. */
 export { AWS_CLI_VERSION, awsCliBundle, type AwsCliBundle } from './aws-cli-bundle';
+export { amiLookupTags, imageTags } from './ami-tags';
 export {
+  AMI_ID_PATTERN,
   amisFromPackerManifest,
+  bakeCommandFor,
   bakeManifestProblem,
+  pinnedAmi,
+  PINNED_IMAGES_SUFFIX,
   withRoleAmis,
   type BakeManifest,
 } from './bake-manifest';
@@ -10,7 +15,6 @@ export { IMAGE_ROLES, imageRolesOf, isImageRole, unitsOf, type ImageRole } from 
 export {
   CANONICAL_OWNER_ID,
   IMAGE_DIR,
-  imageTags,
   MIN_PACKER_VERSION,
   PACKER_MANIFEST_FILE,
   renderImageTemplate,

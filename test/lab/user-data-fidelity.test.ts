@@ -65,7 +65,10 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 beforeAll(async () => {
   const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
   const args = ['cli/main.ts', 'synth', '--out', outdir, '--images-out', path.join(outdir, 'images')];
-  const r = await run(tsx, args, { cwd: PROJECT_ROOT });
+  const r = await run(tsx, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, WARREN_AMI_PLACEHOLDERS: '1' },
+  });
   if (r.code !== 0) throw new Error(`warren synth failed (${r.code}):\n${r.stderr}${r.stdout}`);
 });
 

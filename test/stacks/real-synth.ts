@@ -19,7 +19,8 @@ export function runRealSynth(env: Record<string, string> = {}): SynthRun {
   const r = spawnSync(tsx, ['main.ts'], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+    // The shipped environments are never baked: placeholder AMIs, as a review-only synth has them.
+    env: { ...process.env, CDKTF_OUTDIR: outdir, WARREN_AMI_PLACEHOLDERS: '1', ...env },
   });
   if (r.status !== 0) throw new Error(`tsx main.ts failed (${r.status}):\n${r.stderr}${r.stdout}`);
   const files: string[] = [];

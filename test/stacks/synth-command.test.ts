@@ -10,6 +10,8 @@ function warren(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/warren.js'), ...args], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
+    // The shipped environments are never baked: review-only placeholder AMIs.
+    env: { ...process.env, WARREN_AMI_PLACEHOLDERS: '1' },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -43,7 +45,7 @@ describe('warren synth', () => {
 
   it('reports a half-configured state backend as a user error, from warren synth and from the cdktf app', () => {
     const out = path.join(tempDir('warren-synth-cli-'), 'cdktf.out');
-    const env = { ...process.env, WARREN_STATE_LOCK_TABLE: 'locks' };
+    const env = { ...process.env, WARREN_STATE_LOCK_TABLE: 'locks', WARREN_AMI_PLACEHOLDERS: '1' };
     const viaCli = spawnSync(
       process.execPath,
       [
@@ -79,6 +81,32 @@ describe('warren synth', () => {
   });
 });
 
+describe('pinned images', () => {
+  it('refuses to synthesize a never-baked environment without placeholders: exit 1, both fixes, nothing written', () => {
+    const out = path.join(tempDir('warren-synth-cli-'), 'cdktf.out');
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(PROJECT_ROOT, 'bin/warren.js'),
+        'synth',
+        '--env',
+        'elb',
+        '--out',
+        out,
+        '--images-out',
+        path.join(out, 'img'),
+      ],
+      { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, WARREN_AMI_PLACEHOLDERS: '' } },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /no pinned images for elb \(no environments\/elb\.images\.json\): run npm run bake -- --env elb and commit the file it writes, or set image\.amiLookup: 'latest'/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('npx cdktf synth', () => {
   it('synthesizes every stack and review with the cdktf CLI, offline', () => {
     const out = path.join(tempDir('warren-cdktf-cli-'), 'out');
@@ -88,6 +116,7 @@ describe('npx cdktf synth', () => {
       CHECKPOINT_DISABLE: '1',
       DISABLE_VERSION_CHECK: '1',
       CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
+      WARREN_AMI_PLACEHOLDERS: '1',
     };
     const r = spawnSync(
       path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'),
