@@ -244,7 +244,7 @@ export function nodeSetImplications(diff: RollDiff, stackName: string): string[]
   for (const r of diff.removed) {
     lines.push(
       r.role === 'rabbitmq'
-        ? `${r.host} is deployed but no longer in the stack: \`cdktf deploy ${stackName}\` would terminate it and the cluster would keep listing rabbit@${r.host} as a member that never comes back (a pause_minority cluster counts it against its majority). Removing a node is not live yet: move its queues off (its mirrors synchronised elsewhere, quorum members shrunk), stop it, \`rabbitmqctl forget_cluster_node rabbit@${r.host}\` on a remaining node, then deploy (docs/stacks.md "warren roll").`
+        ? `${r.host} is deployed but no longer in the stack: \`cdktf deploy ${stackName}\` would terminate it and the cluster would keep listing rabbit@${r.host} as a member that never comes back (a pause_minority cluster counts it against its majority). Removing a node is not live yet: move its queues off (its mirrors synchronised elsewhere, quorum members shrunk), stop it, \`rabbitmqctl forget_cluster_node rabbit@${r.host}\` on a remaining node, then deploy (docs/stacks.md "Changing a running environment").`
         : `${r.host} (${r.role}) is deployed but no longer in the stack: \`cdktf deploy ${stackName}\` would terminate it; warren roll does not remove hosts.`,
     );
   }
