@@ -103,8 +103,13 @@ function sandbox(
     );
   };
   facts();
+  // Never this machine's systemd: a stand-in that knows no running RabbitMQ (tests replace it).
+  const bin = path.join(dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(path.join(bin, 'systemctl'), '#!/usr/bin/env bash\nexit 3\n');
+  chmodSync(path.join(bin, 'systemctl'), 0o755);
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+    PATH: `${bin}:${process.env.PATH}`,
     HOME: '/root',
     WARREN_PLATFORM_FILE: platformFile,
     WARREN_FACTS_FILE: factsFile,
@@ -344,6 +349,30 @@ describe('warren-data-volume on real loop devices', () => {
     ).toBe('baked\n');
   });
 
+  it('a RabbitMQ already running on the root disk is stopped before the mount (systemctl stand-in)', () => {
+    const s = sandbox();
+    const dev = s.loop();
+    s.facts(dev);
+    const bin = path.join(s.dir, 'bin');
+    const calls = path.join(s.dir, 'systemctl-calls');
+    // systemd does not run here: a stand-in that says rabbitmq-server is active until stopped.
+    writeFileSync(
+      path.join(bin, 'systemctl'),
+      `#!/usr/bin/env bash\necho "$*" >>"${calls}"\ncase "$*" in "is-active --quiet rabbitmq-server") [[ ! -e "${calls}.stopped" ]];; "stop rabbitmq-server") : >"${calls}.stopped";; esac\n`,
+    );
+    const r = runScript(s);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/WARNING: rabbitmq-server runs on the root disk; stopping it/);
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toEqual([
+      'is-active --quiet rabbitmq-server',
+      'stop rabbitmq-server',
+    ]);
+    expectMounted(s, dev);
+    // Already mounted: RabbitMQ is not asked about, let alone stopped.
+    expect(runScript(s).code).toBe(0);
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
   it('a device node under another name (the lab binds its loop device as /dev/warren-data)', () => {
     const s = sandbox();
     const dev = s.loop();
@@ -378,13 +407,11 @@ describe('warren-data-volume on real loop devices', () => {
     const dev = s.loop();
     // Loop devices have no serial: lsblk answers the serial query as it would on an instance.
     const bin = path.join(s.dir, 'bin');
-    mkdirSync(bin);
     writeFileSync(
       path.join(bin, 'lsblk'),
       `#!/usr/bin/env bash\nif [[ "$*" == "-dno NAME,SERIAL" ]]; then echo "nvme0n1"; echo "${path.basename(dev)} vol0123456789abcdef0"; exit 0; fi\nexec /usr/bin/lsblk "$@"\n`,
     );
     chmodSync(path.join(bin, 'lsblk'), 0o755);
-    s.env.PATH = `${bin}:${process.env.PATH}`;
     const r = runScript(s);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain(`is ${dev}`);
