@@ -1,13 +1,22 @@
 /**
  * The RabbitMQ nodes: one instance per topology node at its fixed private IP, booting the baked
- * rabbitmq image with its user-data. Fixed IPs and hostnames from the topology keep node names
- * (`rabbit@rabbit-01`) stable across replacement, which cluster formation relies on.
+ * rabbitmq image with its user-data, and its own data volume for /var/lib/rabbitmq. Fixed IPs and
+ * hostnames from the topology keep node names (`rabbit@rabbit-01`) stable across replacement, and
+ * the volume keeps the node's data, so a replaced node comes back as itself rather than blank.
  */
 import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
+import type { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import type { Topology } from '../topology';
+import { DataVolume } from './data-volume';
 import { WarrenInstance } from './warren-instance';
+
+/**
+ * Stands for the data volume's id while the user-data is rendered; WarrenInstance swaps it for the
+ * Terraform reference. Shaped like a real id (`vol-` and 17 hex digits), so renderers accept it and the size check holds.
+ */
+const VOLUME_ID_PLACEHOLDER = 'vol-0decafc0ffee12345';
 
 export interface RabbitmqNodesProps {
   readonly topology: Topology;
@@ -16,8 +25,11 @@ export interface RabbitmqNodesProps {
   readonly securityGroupId: string;
   readonly imageId: string;
   readonly instanceProfileName: string;
-  /** The user-data of one host (renderUserData(t, host, 'aws')). */
-  readonly userData: (hostName: string) => string;
+  /**
+   * The user-data of one host, told its data volume's id (renderUserData(t, host, 'aws',
+   * { dataVolumeId })). The id is a stand-in that becomes a Terraform reference.
+   */
+  readonly userData: (hostName: string, dataVolumeId: string) => string;
   /**
    * Resources the nodes wait for (their secrets).
    * @default none
@@ -30,6 +42,9 @@ export interface RabbitmqNode {
   readonly ip: string;
   readonly subnet: string;
   readonly instance: WarrenInstance;
+  readonly dataVolume: DataVolume;
+  /** The data volume's attachment to this instance. */
+  readonly attachment: VolumeAttachment;
 }
 
 export class RabbitmqNodes extends Construct {
@@ -47,12 +62,25 @@ export class RabbitmqNodes extends Construct {
           `RabbitmqNodes: node ${n.name} is in subnet '${n.subnet}', which the network does not have; subnets: ${Object.keys(props.subnetIds).join(', ')}`,
         );
       }
+      const az = t.network.subnets.find((s) => s.name === n.subnet)?.az;
+      if (az === undefined) {
+        throw new ConstructError(
+          `RabbitmqNodes: node ${n.name} is in subnet '${n.subnet}', which network.subnets does not list; add it there`,
+        );
+      }
+      const dataVolume = new DataVolume(this, `${n.name}-data`, {
+        hostName: n.name,
+        role: 'rabbitmq',
+        availabilityZone: az,
+        sizeGiB: t.rabbitmq.dataVolumeGiB,
+      });
       const instance = new WarrenInstance(this, n.name, {
         hostName: n.name,
         role: 'rabbitmq',
         imageId: props.imageId,
         instanceType: t.rabbitmq.instanceType,
-        userData: props.userData(n.name),
+        userData: props.userData(n.name, VOLUME_ID_PLACEHOLDER),
+        userDataReferences: { [VOLUME_ID_PLACEHOLDER]: dataVolume.volumeId },
         instanceProfileName: props.instanceProfileName,
         volumeGiB: t.rabbitmq.volumeGiB,
         placement: { subnetId, privateIp: n.ip, securityGroupIds: [props.securityGroupId] },
@@ -60,7 +88,8 @@ export class RabbitmqNodes extends Construct {
         ...(t.access.sshKeyName !== undefined ? { keyName: t.access.sshKeyName } : {}),
         ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
       });
-      return { name: n.name, ip: n.ip, subnet: n.subnet, instance };
+      const attachment = dataVolume.attachTo(instance.instanceId);
+      return { name: n.name, ip: n.ip, subnet: n.subnet, instance, dataVolume, attachment };
     });
   }
 

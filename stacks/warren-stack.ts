@@ -15,7 +15,7 @@ import { ConstructError } from './construct-error';
 import { HealthGate } from './health-gate';
 import { InstanceRole } from './instance-role';
 import { KeepalivedFrontDoor } from './keepalived-front-door';
-import { MachineImage, type StackImages } from './machine-image';
+import { MachineImage, type BakedAmis } from './machine-image';
 import { Network, type EndpointService } from './network';
 import { NlbFrontDoor } from './nlb-front-door';
 import { PolicySecurityGroups } from './policy-security-groups';
@@ -26,13 +26,16 @@ export interface WarrenStackProps {
   readonly topology: Topology;
   /** The file the topology came from, relative (for generated-by markers), e.g. `environments/dev.ts`. */
   readonly source: string;
-  /** The complete user-data of one host; normally `renderUserData(t, host, 'aws')` from cloudinit/. */
-  readonly userData: (t: Topology, hostName: string) => string;
   /**
-   * The pinned images of this environment (its `<stem>.images.json`, read by the edge).
-   * @default none: refused unless the topology asks for the lookup (image.amiLookup: 'latest')
+   * The complete user-data of one host; normally `renderUserData(t, host, 'aws', options)` from
+   * cloudinit/. RabbitMQ nodes get `options.dataVolumeId` (their data volume's id).
    */
-  readonly images?: StackImages;
+  readonly userData: (t: Topology, hostName: string, options?: { readonly dataVolumeId?: string }) => string;
+  /**
+   * The bake manifest of this environment.
+   * @default none: AMIs are looked up by their warren tags
+   */
+  readonly bakeManifest?: BakedAmis;
   /**
    * Where the state lives.
    * @default { kind: 'local' }
@@ -104,7 +107,7 @@ export class WarrenStack extends TerraformStack {
     const rabbitImage = new MachineImage(this, 'rabbitmq-image', {
       topology: t,
       role: 'rabbitmq',
-      ...(props.images ? { images: props.images } : {}),
+      ...(props.bakeManifest ? { manifest: props.bakeManifest } : {}),
     });
     const rabbitRole = new InstanceRole(this, 'rabbitmq-role', {
       roleName: `warren-${t.name}-rabbitmq`,
@@ -117,7 +120,7 @@ export class WarrenStack extends TerraformStack {
       securityGroupId: this.securityGroups.securityGroup('rabbitmq').id,
       imageId: rabbitImage.imageId,
       instanceProfileName: rabbitRole.instanceProfileName,
-      userData: (host) => props.userData(t, host),
+      userData: (host, dataVolumeId) => props.userData(t, host, { dataVolumeId }),
       dependsOn: this.secrets.allParameters,
     });
 
@@ -125,7 +128,7 @@ export class WarrenStack extends TerraformStack {
       const haproxyImage = new MachineImage(this, 'haproxy-image', {
         topology: t,
         role: 'haproxy',
-        ...(props.images ? { images: props.images } : {}),
+        ...(props.bakeManifest ? { manifest: props.bakeManifest } : {}),
       });
       this.images = { rabbitmq: rabbitImage, haproxy: haproxyImage };
       this.frontDoor = new KeepalivedFrontDoor(this, 'keepalived', {
@@ -155,7 +158,8 @@ export class WarrenStack extends TerraformStack {
         adminPasswordParameter: this.secrets.parameterName('admin-password'),
         nodeInstanceIds: this.nodes.instanceIds,
         script: props.healthGate.script,
-        dependsOn: this.nodes.nodes.map((n) => n.instance.instance),
+        // A node runs only once its data volume is attached.
+        dependsOn: this.nodes.nodes.flatMap((n) => [n.instance.instance, n.attachment]),
       });
     }
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Testing } from 'cdktf';
 import { afterAll, expect } from 'vitest';
-import { imageRolesOf } from '../../images';
-import { WarrenStack, type StackImages, type WarrenStackProps } from '../../stacks';
-import { stackId, validateTopology, type EnvironmentInput, type Topology } from '../../topology';
+import { renderUserData } from '../../cloudinit';
+import { terraformLiteral, WarrenStack, type WarrenStackProps } from '../../stacks';
+import { hostNamed, stackId, validateTopology, type EnvironmentInput, type Topology } from '../../topology';
 import { awsUserData } from '../../aws';
 import { loadEnvironment } from '../../workspace';
 
@@ -61,29 +61,13 @@ export async function variant(name: string, change: (input: EnvironmentInput) =>
   return validateTopology(input, `variant of environments/${name}.ts`);
 }
 
-/** The AMI ids a bake of `topology` would pin, one per role in its region (fake but well-formed). */
-export function pinnedTestImages(topology: Topology): StackImages {
-  const amis = { rabbitmq: 'ami-0aaaaaaaaaaaaaaa1', haproxy: 'ami-0bbbbbbbbbbbbbbb2' } as const;
-  return {
-    kind: 'pinned',
-    file: `environments/${topology.name}.images.json`,
-    manifest: {
-      '//': 'test',
-      env: topology.name,
-      source: `environments/${topology.name}.ts`,
-      amis: Object.fromEntries(imageRolesOf(topology).map((r) => [r, { [topology.region]: amis[r] }])),
-    },
-  };
-}
-
-/** A stack in a Testing app whose outdir is a temp dir of ours; its AMIs pinned unless `props` say otherwise. */
+/** A stack in a Testing app whose outdir is a temp dir of ours. */
 export function buildStack(topology: Topology, props: Partial<WarrenStackProps> = {}): WarrenStack {
   const app = Testing.app({ outdir: tempDir('warren-cdktf-') });
   return new WarrenStack(app, stackId(topology), {
     topology,
     source: `environments/${topology.name}.ts`,
     userData: awsUserData,
-    images: pinnedTestImages(topology),
     ...props,
   });
 }
@@ -119,4 +103,28 @@ export function resourcesByAddress(tf: TfJson, type: string): Map<string, Record
 export function referencedAddress(ref: unknown): string | undefined {
   const m = /^\$\{([a-z0-9_]+\.[^.}]+)\.[a-z_]+\}$/.exec(String(ref));
   return m?.[1];
+}
+
+/** `${aws_ebs_volume.<name>.id}`: where the stack interpolates a node's data volume id into its user-data. */
+export const VOLUME_REFERENCE = /\$\{(aws_ebs_volume\.[^.}]+)\.id\}/g;
+
+/** A shape-valid volume id, standing for what Terraform puts where a volume reference is. */
+export const SAMPLE_VOLUME_ID = 'vol-0123456789abcdef0';
+
+/**
+ * A synthesized user-data as the instance gets it: volume references resolved to SAMPLE_VOLUME_ID,
+ * everything else by HCL's template rules (throws at any other unescaped `${` or `%{`).
+ */
+export function deployedUserData(synthesized: string): string {
+  return synthesized
+    .split(VOLUME_REFERENCE)
+    .map((part, k) => (k % 2 === 1 ? SAMPLE_VOLUME_ID : terraformLiteral(part)))
+    .join('');
+}
+
+/** What the renderer makes for a host of the stack: RabbitMQ nodes are told SAMPLE_VOLUME_ID. */
+export function renderedUserData(t: Topology, host: string): string {
+  return hostNamed(t, host).role === 'rabbitmq'
+    ? renderUserData(t, host, 'aws', { dataVolumeId: SAMPLE_VOLUME_ID })
+    : renderUserData(t, host, 'aws');
 }

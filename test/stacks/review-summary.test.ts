@@ -40,6 +40,8 @@ interface StackFacts {
   parameters: string[];
   region: string;
   groups: string[];
+  /** node → [AZ, size, type, encrypted, device, snapshot before delete], as the summary's table says them. */
+  volumes: Map<string, string[]>;
 }
 
 /** What the synthesized JSON says, in the summary's terms. */
@@ -116,7 +118,31 @@ function factsOf(tf: TfJson): StackFacts {
       .sort(),
     region: provider.region,
     groups: [...sgs.values()].map((g) => String(g.name)).filter((n) => !n.endsWith('-endpoints')),
+    volumes: volumeFacts(tf),
   };
+}
+
+function volumeFacts(tf: TfJson): StackFacts['volumes'] {
+  const volumes = resourcesByAddress(tf, 'aws_ebs_volume');
+  const instances = resourcesByAddress(tf, 'aws_instance');
+  const yesNo = (v: unknown) => (v === true ? 'yes' : 'no');
+  return new Map(
+    resources(tf, 'aws_volume_attachment').map((a) => {
+      const v = volumes.get(referencedAddress(a.volume_id)!)!;
+      const node = (instances.get(referencedAddress(a.instance_id)!)!.tags as Record<string, string>).Name!;
+      return [
+        node,
+        [
+          String(v.availability_zone),
+          String(v.size),
+          String(v.type),
+          yesNo(v.encrypted),
+          String(a.device_name),
+          yesNo(v.final_snapshot),
+        ],
+      ];
+    }),
+  );
 }
 
 describe.each(listEnvironments())('review/%s.md', (env) => {
@@ -199,6 +225,26 @@ describe.each(listEnvironments())('review/%s.md', (env) => {
     );
     const fromRules = new Set(facts.rules.map((r) => r.split(' | ').slice(0, 3).join(' | ')));
     expect(new Set(ports)).toEqual(fromRules);
+  });
+
+  it('lists the data volume of every node as the stack attaches it', () => {
+    const rows = tableUnder(md, 'Data volumes');
+    expect(new Map(rows.map(([node, ...rest]) => [node!, rest]))).toEqual(facts.volumes);
+    expect(facts.volumes.size).toBeGreaterThan(0);
+  });
+
+  it('states what a change of the node set implies, next to the nodes the stack declares', () => {
+    const start = md.indexOf('\n## Changing the node set\n');
+    expect(start).toBeGreaterThan(0);
+    const section = md.slice(start, md.indexOf('\n## ', start + 1));
+    for (const node of facts.volumes.keys())
+      expect(section).toContain(`${node} (${facts.hosts.get(node)!.ip})`);
+    expect(section).toContain(`declares ${facts.volumes.size} RabbitMQ nodes`);
+    expect(section).toContain(`warren roll --env ${env}`);
+    expect(section).toMatch(/\/etc\/hosts and peer list/);
+    expect(section).toMatch(/ignore new user-data/);
+    expect(section).toMatch(/forget_cluster_node rabbit@<node>/);
+    expect(section).toMatch(/added node boots as a blank node and joins/);
   });
 
   it('names the secrets by their SSM parameters', () => {

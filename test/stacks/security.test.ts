@@ -44,7 +44,7 @@ describe.each(environments)('environment %s', (name) => {
     expect(worldOpen(tf)).toEqual([]);
   });
 
-  it('requires IMDSv2 and encrypts the root volume of every instance', () => {
+  it('requires IMDSv2 and encrypts the root volume of every instance and every data volume', () => {
     const instances = resources(tf, 'aws_instance');
     expect(instances.length).toBe(t.rabbitmq.nodes.length + (t.frontDoor.kind === 'keepalived' ? 2 : 0));
     for (const i of instances) {
@@ -57,6 +57,9 @@ describe.each(environments)('environment %s', (name) => {
       expect(i.root_block_device, name).toMatchObject({ encrypted: true });
       expect(i.ebs_block_device, name).toBeUndefined();
     }
+    const volumes = resources(tf, 'aws_ebs_volume');
+    expect(volumes.length).toBe(t.rabbitmq.nodes.length);
+    for (const v of volumes) expect(v.encrypted, String((v.tags as Record<string, string>).Name)).toBe(true);
   });
 
   it('gives no instance a public IP and adds no route to the internet', () => {

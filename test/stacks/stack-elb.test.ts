@@ -4,13 +4,13 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { describe, expect, it } from 'vitest';
-import { renderUserData } from '../../cloudinit';
-import { terraformLiteral } from '../../stacks';
 import {
   buildStack,
+  deployedUserData,
   envTopology,
   parse,
   referencedAddress,
+  renderedUserData,
   resources,
   resourcesByAddress,
   synth,
@@ -33,7 +33,7 @@ describe('warren-elb', () => {
     expect(tf.resource.aws_network_interface).toBeUndefined();
     for (const i of instances) {
       const name = (i.tags as Record<string, string>).Name!;
-      expect(terraformLiteral(String(i.user_data))).toBe(renderUserData(t, name, 'aws'));
+      expect(deployedUserData(String(i.user_data))).toBe(renderedUserData(t, name));
     }
   });
 

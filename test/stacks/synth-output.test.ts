@@ -6,9 +6,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderUserData } from '../../cloudinit';
 import { HEALTH_GATE_SCRIPT, terraformLiteral } from '../../stacks';
-import { envTopology, parse, resources, tempDir } from './helpers';
+import {
+  deployedUserData,
+  envTopology,
+  parse,
+  renderedUserData,
+  resources,
+  SAMPLE_VOLUME_ID,
+  tempDir,
+  VOLUME_REFERENCE,
+} from './helpers';
 import { runRealSynth } from './real-synth';
 import { PROJECT_ROOT, listEnvironments } from '../../workspace';
 
@@ -143,7 +151,8 @@ describe('cdktf.out', () => {
 });
 
 describe('Terraform interpolation', () => {
-  const embedded: { what: string; synthesized: string; original: string }[] = [];
+  // `userData`: may hold the node's data volume reference, the one interpolation embedded text has.
+  const embedded: { what: string; synthesized: string; original: string; userData: boolean }[] = [];
   const script = readFileSync(HEALTH_GATE_SCRIPT, 'utf8');
 
   it('finds embedded scripts that contain ${ (otherwise this test proves nothing)', async () => {
@@ -155,7 +164,8 @@ describe('Terraform interpolation', () => {
         embedded.push({
           what: `${env} ${host} user_data`,
           synthesized: String(i.user_data),
-          original: renderUserData(t, host, 'aws'),
+          original: renderedUserData(t, host),
+          userData: true,
         });
       }
       for (const g of resources(tf, 'null_resource')) {
@@ -164,6 +174,7 @@ describe('Terraform interpolation', () => {
           what: `${env} health gate`,
           synthesized: exec!['local-exec'].command,
           original: script,
+          userData: false,
         });
       }
     }
@@ -171,10 +182,18 @@ describe('Terraform interpolation', () => {
     expect(embedded.filter((e) => e.original.includes('${')).map((e) => e.what)).toEqual(
       expect.arrayContaining(['dev haproxy-01 user_data', 'dev health gate']),
     );
+    const withVolume = embedded.filter((e) => [...e.synthesized.matchAll(VOLUME_REFERENCE)].length > 0);
+    expect(
+      withVolume.map((e) => e.what),
+      'RabbitMQ user-data carries its volume reference',
+    ).toContain('dev rabbit-01 user_data');
   });
 
-  it('keeps every ${ and %{ as text, by HCL template rules', () => {
-    for (const e of embedded) expect(terraformLiteral(e.synthesized), e.what).toBe(e.original);
+  it('keeps every ${ and %{ as text, by HCL template rules (but the volume id reference)', () => {
+    for (const e of embedded) {
+      const literal = e.userData ? deployedUserData(e.synthesized) : terraformLiteral(e.synthesized);
+      expect(literal, e.what).toBe(e.original);
+    }
   });
 
   // Terraform itself, where installed: evaluate the synthesized strings (JSON syntax, no provider
@@ -184,7 +203,11 @@ describe('Terraform interpolation', () => {
   const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8', env: quiet }).status === 0;
   it.skipIf(!terraform)('keeps them as text when Terraform evaluates the JSON', () => {
     const dir = tempDir('warren-tf-eval-');
-    const locals = Object.fromEntries(embedded.map((e, i) => [`s${i}`, e.synthesized]));
+    // A volume reference must be evaluated, not kept: here it points at a local holding a sample id.
+    const locals: Record<string, string> = Object.fromEntries(
+      embedded.map((e, i) => [`s${i}`, e.synthesized.replace(VOLUME_REFERENCE, () => '${local.volume_id}')]),
+    );
+    locals.volume_id = SAMPLE_VOLUME_ID;
     const output = { all: { value: `\${[${embedded.map((_, i) => `local.s${i}`).join(', ')}]}` } };
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ locals, output }));
     const tf = (...args: string[]) => {
