@@ -15,7 +15,7 @@ import { ConstructError } from './construct-error';
 import { HealthGate } from './health-gate';
 import { InstanceRole } from './instance-role';
 import { KeepalivedFrontDoor } from './keepalived-front-door';
-import { MachineImage, type BakedAmis } from './machine-image';
+import { MachineImage, type StackImages } from './machine-image';
 import { Network, type EndpointService } from './network';
 import { NlbFrontDoor } from './nlb-front-door';
 import { PolicySecurityGroups } from './policy-security-groups';
@@ -32,10 +32,10 @@ export interface WarrenStackProps {
    */
   readonly userData: (t: Topology, hostName: string, options?: { readonly dataVolumeId?: string }) => string;
   /**
-   * The bake manifest of this environment.
-   * @default none: AMIs are looked up by their warren tags
+   * The pinned images of this environment (its `<stem>.images.json`, read by the edge).
+   * @default none: refused unless the topology asks for the lookup (image.amiLookup: 'latest')
    */
-  readonly bakeManifest?: BakedAmis;
+  readonly images?: StackImages;
   /**
    * Where the state lives.
    * @default { kind: 'local' }
@@ -107,7 +107,7 @@ export class WarrenStack extends TerraformStack {
     const rabbitImage = new MachineImage(this, 'rabbitmq-image', {
       topology: t,
       role: 'rabbitmq',
-      ...(props.bakeManifest ? { manifest: props.bakeManifest } : {}),
+      ...(props.images ? { images: props.images } : {}),
     });
     const rabbitRole = new InstanceRole(this, 'rabbitmq-role', {
       roleName: `warren-${t.name}-rabbitmq`,
@@ -128,7 +128,7 @@ export class WarrenStack extends TerraformStack {
       const haproxyImage = new MachineImage(this, 'haproxy-image', {
         topology: t,
         role: 'haproxy',
-        ...(props.bakeManifest ? { manifest: props.bakeManifest } : {}),
+        ...(props.images ? { images: props.images } : {}),
       });
       this.images = { rabbitmq: rabbitImage, haproxy: haproxyImage };
       this.frontDoor = new KeepalivedFrontDoor(this, 'keepalived', {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Testing } from 'cdktf';
 import { afterAll, expect } from 'vitest';
 import { renderUserData } from '../../cloudinit';
-import { terraformLiteral, WarrenStack, type WarrenStackProps } from '../../stacks';
+import { imageRolesOf } from '../../images';
+import { terraformLiteral, WarrenStack, type StackImages, type WarrenStackProps } from '../../stacks';
 import { hostNamed, stackId, validateTopology, type EnvironmentInput, type Topology } from '../../topology';
 import { awsUserData } from '../../aws';
 import { loadEnvironment } from '../../workspace';
@@ -61,13 +62,29 @@ export async function variant(name: string, change: (input: EnvironmentInput) =>
   return validateTopology(input, `variant of environments/${name}.ts`);
 }
 
-/** A stack in a Testing app whose outdir is a temp dir of ours. */
+/** The AMI ids a bake of `topology` would pin, one per role in its region (fake but well-formed). */
+export function pinnedTestImages(topology: Topology): StackImages {
+  const amis = { rabbitmq: 'ami-0aaaaaaaaaaaaaaa1', haproxy: 'ami-0bbbbbbbbbbbbbbb2' } as const;
+  return {
+    kind: 'pinned',
+    file: `environments/${topology.name}.images.json`,
+    manifest: {
+      '//': 'test',
+      env: topology.name,
+      source: `environments/${topology.name}.ts`,
+      amis: Object.fromEntries(imageRolesOf(topology).map((r) => [r, { [topology.region]: amis[r] }])),
+    },
+  };
+}
+
+/** A stack in a Testing app whose outdir is a temp dir of ours; its AMIs pinned unless `props` say otherwise. */
 export function buildStack(topology: Topology, props: Partial<WarrenStackProps> = {}): WarrenStack {
   const app = Testing.app({ outdir: tempDir('warren-cdktf-') });
   return new WarrenStack(app, stackId(topology), {
     topology,
     source: `environments/${topology.name}.ts`,
     userData: awsUserData,
+    images: pinnedTestImages(topology),
     ...props,
   });
 }

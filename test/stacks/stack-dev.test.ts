@@ -1,5 +1,4 @@
 // Stack warren-dev (keepalived front door): the resources and the properties that make it work.
-import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -11,8 +10,6 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Password } from '@cdktf/provider-random/lib/password';
 import { describe, expect, it } from 'vitest';
 import { SECRET_KEYS } from '../../topology';
-import { imageTags } from '../../images';
-import { amiTags } from '../../stacks';
 import {
   buildStack,
   deployedUserData,
@@ -100,53 +97,6 @@ describe('warren-dev', () => {
       expect(inst!.associate_public_ip_address).toBe(false);
       expect(deployedUserData(String(inst!.user_data))).toBe(renderedUserData(t, n.name));
     }
-  });
-
-  it('looks the AMIs up by warren tags when there is no bake manifest', () => {
-    const amis = Object.values(tf.data?.aws_ami ?? {});
-    expect(amis).toHaveLength(2);
-    const filters = amis.map((a) =>
-      Object.fromEntries(
-        (a.filter as { name: string; values: string[] }[]).map((f) => [f.name, f.values[0]]),
-      ),
-    );
-    expect(filters).toContainEqual(
-      expect.objectContaining({
-        'tag:warren:env': 'dev',
-        'tag:warren:role': 'rabbitmq',
-        'tag:warren:rabbitmq': '3.5.7',
-        'tag:warren:ubuntu': '16.04',
-      }),
-    );
-    expect(filters).toContainEqual(
-      expect.objectContaining({ 'tag:warren:env': 'dev', 'tag:warren:role': 'haproxy' }),
-    );
-    for (const a of amis) expect(a.owners).toEqual(['self']);
-  });
-
-  it('looks up exactly tags that the bake puts on its AMIs', () => {
-    for (const role of ['rabbitmq', 'haproxy'] as const) {
-      expect(imageTags(t, role)).toEqual(expect.objectContaining(amiTags(t, role)));
-    }
-  });
-
-  it('uses the bake manifest AMI for the region when there is one', () => {
-    const baked = synth(
-      buildStack(t, {
-        bakeManifest: {
-          amis: {
-            rabbitmq: { 'eu-west-1': 'ami-0123456789abcdef0' },
-            haproxy: { 'us-east-1': 'ami-0fedcba9876543210' },
-          },
-        },
-      }),
-    );
-    expect(baked).toHaveResourceWithProperties(Instance, {
-      ami: 'ami-0123456789abcdef0',
-      private_ip: '10.42.1.11',
-    });
-    // haproxy was baked for another region only: still looked up.
-    expect(Object.values(parse(baked).data?.aws_ami ?? {})).toHaveLength(1);
   });
 
   it('gives the HAProxy pair network interfaces in the VIP subnet, the VIP on the master first', () => {
