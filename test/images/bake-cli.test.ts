@@ -20,7 +20,7 @@ function warren(env: Record<string, string>, ...args: string[]) {
 
 describe('warren bake', () => {
   it('refuses an old Packer and missing credentials, saying how to fix both, and writes nothing', () => {
-    const outFile = path.join(ROOT, 'images/out/lts/manifest.json');
+    const outFile = path.join(ROOT, 'environments/lts.images.json');
     const before = existsSync(outFile);
     const r = warren({ WARREN_PACKER: '/usr/bin/packer' }, 'bake', '--env', 'lts');
     expect(r.code).toBe(1);
