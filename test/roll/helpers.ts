@@ -43,7 +43,10 @@ export async function synthesizeDev(): Promise<SynthesizedDev> {
       env: { ...process.env, CHECKPOINT_DISABLE: '1', WARREN_AMI_PLACEHOLDERS: '1' },
     },
   );
-  if (r.status !== 0) throw new Error(`warren synth --env dev failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  if (r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`warren synth --env dev failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  }
   const stackDir = path.join(outdir, 'stacks', 'warren-dev');
   const stackFile = path.join(stackDir, 'cdk.tf.json');
   const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as Json;
