@@ -306,6 +306,7 @@ describe('warren-data-volume on real loop devices', () => {
     expect(r.out).toMatch(
       /ERROR: the data volume .*never-there never appeared \(2s\): RabbitMQ is NOT started/,
     );
+    expect(r.out).toMatch(/Fix: pass the volume's block device to this machine as .*never-there/);
     expect(mountedAt(s.mount)).toBe('');
     expect(readFileSync(s.fstab, 'utf8')).toBe(ORIGINAL_FSTAB);
     expect(existsSync(s.units)).toBe(false);
