@@ -20,8 +20,13 @@ Exit codes: 0 ok, 1 user or validation error, 2 internal error.`;
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    // Asked for: usage on stdout, exit 0; no command at all is a mistake: stderr, exit 1.
+    if (name === undefined) {
+      console.error(USAGE);
+      return EXIT.user;
+    }
     console.log(USAGE);
-    return name === undefined ? EXIT.user : EXIT.ok;
+    return EXIT.ok;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
     console.log(`warren ${version()}`);
@@ -65,6 +70,9 @@ export function version(): string {
 
 /** Runs the CLI on this process's arguments and sets its exit code. */
 export function runCli(): void {
+  // Terraform and the cdktf CLI phone HashiCorp's checkpoint service unless told not to; every
+  // program warren runs inherits this.
+  process.env.CHECKPOINT_DISABLE ??= '1';
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -39,6 +39,15 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
     case 'invalid_type': {
       const got = valueAt(input, issue.path);
       if (issue.expected === 'string' && typeof got === 'number') return [quoteIt(path, got)];
+      if (path === '') {
+        return [
+          {
+            path,
+            message: got === undefined ? 'is empty' : `is ${describe(got)}, not an environment (an object)`,
+            fix: 'write an environment with name, region, network, rabbitmq and frontDoor (README "Environment files")',
+          },
+        ];
+      }
       return [
         got === undefined
           ? {
@@ -52,7 +61,7 @@ function fromSchemaIssue(issue: z.core.$ZodIssue, input: unknown): TopologyIssue
           : {
               path,
               message: `expected ${issue.expected}, got ${describe(got)}`,
-              fix: `write a ${issue.expected}`,
+              fix: `write ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`,
             },
       ];
     }
