@@ -2,11 +2,14 @@
 // the real synthesized dev stack, a changed host set, and the CLI's dry run and refusals, with the
 // recording stand-in `terraform` (test/roll/fixtures) first on PATH. No RabbitMQ here: these paths
 // stop before the cluster is asked (roll.test.ts has the real cluster).
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeSetImplications, rollDiff } from '../../aws/roll-diff';
-import { rollAws } from '../../aws/roll-aws';
+import { adminPasswordFromSsm, rollAws } from '../../aws/roll-aws';
 import { main } from '../../cli/main';
 import {
   computedCriticality,
@@ -283,4 +286,52 @@ describe('the order and the checks', () => {
     );
     expect(computedCriticality('rabbit@r3', quorum)).toBeUndefined();
   });
+});
+
+const awsCli = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe.runIf(awsCli)('the administrator password from SSM', () => {
+  it('is read with the real AWS CLI (here from a GetParameter endpoint on loopback), or refused saying why', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const ssm = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c: Buffer) => (data += c.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(data || '{}') as Record<string, unknown>;
+        seen.push({ target: req.headers['x-amz-target'], ...body });
+        res.setHeader('content-type', 'application/x-amz-json-1.1');
+        if (body.Name === '/warren/dev/admin-password' && body.WithDecryption === true) {
+          res.end(
+            JSON.stringify({
+              Parameter: { Name: body.Name, Type: 'SecureString', Value: 's3cret-Value', Version: 1 },
+            }),
+          );
+        } else {
+          res.statusCode = 400;
+          res.end(JSON.stringify({ __type: 'ParameterNotFound', message: 'not here' }));
+        }
+      });
+    });
+    await new Promise<void>((r) => ssm.listen(0, '127.0.0.1', r));
+    const env0 = { ...process.env };
+    Object.assign(process.env, {
+      WARREN_SSM_ENDPOINT_URL: `http://127.0.0.1:${(ssm.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: 'AKIDLOOPBACKTESTONLY',
+      AWS_SECRET_ACCESS_KEY: 'loopback-test-only',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    try {
+      const t = loadEnvironment('dev').topology;
+      expect(await adminPasswordFromSsm(t)).toBe('s3cret-Value');
+      expect(seen[0]).toMatchObject({ target: 'AmazonSSM.GetParameter', Name: '/warren/dev/admin-password' });
+      await expect(adminPasswordFromSsm({ ...t, name: 'nope' })).rejects.toThrow(
+        /^could not read \/warren\/nope\/admin-password from SSM in .*ParameterNotFound.*; check this machine's AWS credentials$/,
+      );
+    } finally {
+      process.env = env0;
+      await new Promise((r) => ssm.close(r));
+    }
+  }, 60_000);
 });
