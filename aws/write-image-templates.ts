@@ -18,7 +18,7 @@ import {
   imageRolesOf,
   rabbitPackagePlan,
   renderImageFiles,
-  SCRIPTS_DIR,
+  STEP_SCRIPTS_DIR,
   type ImageFile,
   type ImageSources,
 } from '../images';
@@ -65,9 +65,9 @@ export function readImageSources(t: Topology, opts: ReadSourcesOptions = {}): Im
         })
       : [];
   return {
-    scripts: regularFiles(SCRIPTS_DIR)
+    scripts: regularFiles(STEP_SCRIPTS_DIR)
       .filter((n) => n.endsWith('.sh'))
-      .map((name) => ({ name, content: readFileSync(path.join(SCRIPTS_DIR, name), 'utf8') })),
+      .map((name) => ({ name, content: readFileSync(path.join(STEP_SCRIPTS_DIR, name), 'utf8') })),
     bootScripts: regularFiles(bootDir).map((name) => ({
       name,
       content: readFileSync(path.join(bootDir, name)),

@@ -26,6 +26,13 @@ export {
 } from './platform';
 export { RABBITMQ_CONFIG_PATHS, renderRabbitConfig } from './rabbitmq-config';
 export type { RenderedFile } from './rendered-file';
-export { bootScriptFiles, SCRIPTS_SOURCE_DIR, type BootScript } from './scripts';
+export {
+  BOOT_SCRIPT_NAMES,
+  bootScriptFiles,
+  bootScriptFor,
+  bootScriptsMapEnv,
+  SCRIPTS_SOURCE_DIR,
+  type BootScript,
+} from './scripts';
 export { BOOT_SCRIPTS, renderUserData } from './user-data';
 export { clusterName, HA_ALL_POLICY, renderWarrenEnv, warrenEnvVars } from './warren-env';

@@ -1,7 +1,9 @@
 /**
  * The boot scripts and units in cloudinit/scripts/, and where the image installs them: scripts into
- * /usr/local/sbin (mode 0755), units into /etc/systemd/system (0644). This table is the one install
- * map; a test checks it against the directory, so a new script cannot be forgotten.
+ * /usr/local/sbin (mode 0755), units (.service, .timer, .socket, .path, .target) into
+ * /etc/systemd/system (0644). This table is the one install map: the image renderer copies and the
+ * install step (images/scripts/install-boot-scripts.sh, for Packer and the lab) installs exactly what
+ * it lists; a test checks it against the directory, so a new script cannot be forgotten.
  */
 import path from 'node:path';
 
@@ -39,4 +41,13 @@ export function bootScriptFor(name: string): BootScript {
 
 export function bootScriptFiles(): BootScript[] {
   return [...BOOT_SCRIPT_NAMES].sort().map(bootScriptFor);
+}
+
+/**
+ * The install map as images/scripts/install-boot-scripts.sh takes it (WARREN_BOOT_SCRIPTS):
+ * `name:target:mode` entries, space-separated. The script installs exactly these and decides nothing
+ * by a name itself, so the bake, the lab and this table cannot disagree.
+ */
+export function bootScriptsMapEnv(files: readonly BootScript[] = bootScriptFiles()): string {
+  return files.map((f) => `${path.basename(f.source)}:${f.target}:${f.mode}`).join(' ');
 }

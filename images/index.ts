@@ -33,7 +33,7 @@ export {
   BOOT_SCRIPTS_DIR,
   packageSteps,
   provisioningSteps,
-  SCRIPTS_DIR,
+  STEP_SCRIPTS_DIR,
   type ProvisioningOptions,
   type ProvisioningStep,
 } from './provisioning-steps';

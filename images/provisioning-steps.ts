@@ -18,10 +18,10 @@ import {
   TEAM_RABBITMQ_KEY,
   TEAM_RABBITMQ_MIRRORS,
 } from './package-pins';
-import { SCRIPTS_SOURCE_DIR } from '../cloudinit';
+import { bootScriptFiles, bootScriptsMapEnv, SCRIPTS_SOURCE_DIR, type BootScript } from '../cloudinit';
 
-/** Where the scripts live in this repository. */
-export const SCRIPTS_DIR = path.join(__dirname, 'scripts');
+/** Where the provisioning steps' scripts (images/scripts/) live in this repository. */
+export const STEP_SCRIPTS_DIR = path.join(__dirname, 'scripts');
 /** The cloud-init workstream's boot scripts (`warren-*`, units), installed by the image. */
 export const BOOT_SCRIPTS_DIR = SCRIPTS_SOURCE_DIR;
 
@@ -48,6 +48,11 @@ export interface ProvisioningOptions {
    */
   readonly bootScriptsDir?: string;
   /**
+   * The boot files to install, and where.
+   * @default the install map of cloudinit/scripts.ts (bootScriptFiles())
+   */
+  readonly bootScripts?: readonly BootScript[];
+  /**
    * RabbitMQ plugins to enable offline (/etc/rabbitmq/enabled_plugins).
    * @default none: the file is left as it is
    */
@@ -65,7 +70,7 @@ function step(
   helpers: readonly string[] = [],
 ): ProvisioningStep {
   const script = `${name}.sh`;
-  return { name, script, path: path.join(SCRIPTS_DIR, script), helpers, env, needsMirror, description };
+  return { name, script, path: path.join(STEP_SCRIPTS_DIR, script), helpers, env, needsMirror, description };
 }
 
 /** The steps that need no mirror, in order; `WARREN_ROOT` selects the root directory they work on. */
@@ -82,9 +87,12 @@ export function provisioningSteps(role: ImageRole, opts: ProvisioningOptions = {
     ),
     step(
       'install-boot-scripts',
-      { WARREN_BOOT_SCRIPTS_DIR: opts.bootScriptsDir ?? BOOT_SCRIPTS_DIR },
+      {
+        WARREN_BOOT_SCRIPTS_DIR: opts.bootScriptsDir ?? BOOT_SCRIPTS_DIR,
+        WARREN_BOOT_SCRIPTS: bootScriptsMapEnv(opts.bootScripts ?? bootScriptFiles()),
+      },
       false,
-      'install the boot scripts into /usr/local/sbin (0755 root) and their units into /etc/systemd/system',
+      'install the boot files of the install map: scripts into /usr/local/sbin (0755 root), units into /etc/systemd/system (0644)',
     ),
     step(
       'wipe-identity',

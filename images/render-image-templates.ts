@@ -4,6 +4,7 @@
  * script and .deb contents come in as `ImageSources` (read by `readImageSources`, the I/O edge).
  */
 import { createHash } from 'node:crypto';
+import { bootScriptFiles } from '../cloudinit';
 import type { Topology } from '../topology';
 import { generatedBy } from './generated-by';
 import { IMAGE_DIR, renderImageTemplate, renderPluginsFile } from './image-template';
@@ -20,7 +21,7 @@ export interface SourceFile<C extends string | Uint8Array = string> {
 export interface ImageSources {
   /** images/scripts/*.sh */
   readonly scripts: readonly SourceFile[];
-  /** cloudinit/scripts: warren-* scripts and units, copied as they are. */
+  /** cloudinit/scripts: warren-* scripts and units; those the install map lists are copied as they are. */
   readonly bootScripts: readonly SourceFile<string | Uint8Array>[];
   /** image.debs, for the pinned-debs package source. */
   readonly debs: readonly SourceFile<Uint8Array>[];
@@ -44,6 +45,16 @@ function sha256(content: Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/** The boot files the install map lists (and only those), with the map's modes; a listed file missing is a bug. */
+function bootFiles(sources: ImageSources): ImageFile[] {
+  return bootScriptFiles().map((b) => {
+    const name = b.source.split('/').pop() ?? b.source;
+    const file = sources.bootScripts.find((s) => s.name === name);
+    if (!file) throw new Error(`the install map lists ${name}, but cloudinit/scripts has no such file`);
+    return { path: `${IMAGE_DIR.bootScripts}/${name}`, content: file.content, mode: parseInt(b.mode, 8) };
+  });
+}
+
 export function renderRoleFiles(t: Topology, role: ImageRole, sources: ImageSources): ImageFile[] {
   const at = (p: string) => `${role}/${p}`;
   const used = new Set(
@@ -62,11 +73,7 @@ export function renderRoleFiles(t: Topology, role: ImageRole, sources: ImageSour
     ...sources.scripts
       .filter((s) => used.has(s.name))
       .map((s) => ({ path: at(`${IMAGE_DIR.scripts}/${s.name}`), content: markScript(t, s), mode: 0o755 })),
-    ...sources.bootScripts.map((s) => ({
-      path: at(`${IMAGE_DIR.bootScripts}/${s.name}`),
-      content: s.content,
-      mode: 0o755,
-    })),
+    ...bootFiles(sources).map((f) => ({ ...f, path: at(f.path) })),
   ];
   if (rabbitPackagePlan(t).source === 'pinned-debs') {
     files.push(

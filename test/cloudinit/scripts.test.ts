@@ -4,7 +4,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  BOOT_SCRIPT_NAMES,
   bootScriptFiles,
+  bootScriptFor,
   renderHostFiles,
   renderUserData,
   SCRIPTS_DIR as INSTANCE_SCRIPTS_DIR,
@@ -14,6 +16,21 @@ import { everyHost, run, SCRIPTS_DIR, withTempDir } from './helpers';
 const scripts = readdirSync(SCRIPTS_DIR).filter((f) => f.startsWith('warren-') && !f.endsWith('.service'));
 
 describe('boot scripts', () => {
+  it('the install map lists exactly the files in cloudinit/scripts/', () => {
+    const files = readdirSync(SCRIPTS_DIR).filter((f) => statSync(path.join(SCRIPTS_DIR, f)).isFile());
+    expect([...BOOT_SCRIPT_NAMES].sort()).toEqual(files.sort());
+    // Units and scripts each go where systemd and the user-data look for them.
+    expect(bootScriptFor('warren-x.timer')).toMatchObject({
+      target: '/etc/systemd/system/warren-x.timer',
+      mode: '0644',
+    });
+    expect(bootScriptFor('warren-x.socket')).toMatchObject({
+      target: '/etc/systemd/system/warren-x.socket',
+      mode: '0644',
+    });
+    expect(bootScriptFor('warren-lib')).toMatchObject({ target: '/usr/local/sbin/warren-lib', mode: '0755' });
+  });
+
   it('there are the scripts the user-data and configs call', () => {
     expect(scripts).toEqual(
       expect.arrayContaining([

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APT_PINS_LIB, DEBIAN_12_PACKAGES, frontDoorPackagePlan, SCRIPTS_DIR } from '../../images';
+import { APT_PINS_LIB, DEBIAN_12_PACKAGES, frontDoorPackagePlan, STEP_SCRIPTS_DIR } from '../../images';
 import { tempDir } from './helpers';
 
 function labBaseImage(): string | undefined {
@@ -68,7 +68,7 @@ describe.skipIf(!base)(
       copyFileSync('/etc/resolv.conf', path.join(root, 'etc/resolv.conf'));
       // With the helper they source, next to them as on the build instance.
       for (const s of ['install-rabbitmq.sh', 'install-front-door.sh', APT_PINS_LIB])
-        copyFileSync(path.join(SCRIPTS_DIR, s), path.join(root, 'tmp', s));
+        copyFileSync(path.join(STEP_SCRIPTS_DIR, s), path.join(root, 'tmp', s));
     });
 
     afterAll(() => {

@@ -17,7 +17,8 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BOOT_SCRIPTS_DIR, provisioningSteps, SCRIPTS_DIR, unitsOf, type ImageRole } from '../../images';
+import { BOOT_SCRIPTS_DIR, provisioningSteps, STEP_SCRIPTS_DIR, unitsOf, type ImageRole } from '../../images';
+import { bootScriptFiles, bootScriptFor, bootScriptsMapEnv } from '../../cloudinit';
 import { tempDir } from './helpers';
 import { applyProvisioningSteps } from '../../lab/run-provisioning-steps';
 
@@ -87,17 +88,20 @@ function installedRoot(role: ImageRole): string {
   return root;
 }
 
-/** The real boot scripts plus a unit, so both install paths are exercised. */
+/** Units of every kind the install map knows, added to the real boot scripts, so both install paths are exercised. */
+const TEST_UNITS = ['warren-firstboot.service', 'warren-rotate.timer', 'warren-probe.socket'];
+const UNIT_TEXT = '[Unit]\nDescription=test unit\n';
+
+/** The real boot scripts plus the test units. */
 function bootScripts(): string {
   const dir = tempDir('boot-scripts');
   cpSync(BOOT_SCRIPTS_DIR, dir, { recursive: true });
-  write(
-    dir,
-    'warren-firstboot.service',
-    '[Unit]\nDescription=test unit\n[Service]\nExecStart=/usr/local/sbin/warren-secret\n',
-  );
+  for (const unit of TEST_UNITS) write(dir, unit, UNIT_TEXT);
   return dir;
 }
+
+/** The install map with the test units in it (the map decides where each goes, not the script). */
+const MAP_WITH_UNITS = [...bootScriptFiles(), ...TEST_UNITS.map(bootScriptFor)];
 
 function expectFinished(root: string, role: ImageRole, boot: string): void {
   // RabbitMQ: no data dir, no cookie; the rabbitmq user's home stays, still its own.
@@ -118,7 +122,7 @@ function expectFinished(root: string, role: ImageRole, boot: string): void {
 
   // Boot scripts: root-owned, 0755 in /usr/local/sbin; units 0644 in /etc/systemd/system.
   for (const name of readdirSync(boot)) {
-    const unit = name.endsWith('.service');
+    const unit = TEST_UNITS.includes(name);
     const installed = path.join(root, unit ? 'etc/systemd/system' : 'usr/local/sbin', name);
     const st = statSync(installed);
     expect([st.uid, st.gid], name).toEqual([0, 0]);
@@ -151,7 +155,7 @@ describe('provisioning steps on a scratch root', () => {
       const boot = bootScripts();
       // Before: the install left the services enabled.
       expect(systemctl(root, 'is-enabled', 'rabbitmq-server.service').out).toBe('enabled');
-      const opts = { bootScriptsDir: boot, plugins: ['rabbitmq_management'] };
+      const opts = { bootScriptsDir: boot, bootScripts: MAP_WITH_UNITS, plugins: ['rabbitmq_management'] };
       await applyProvisioningSteps(root, role, opts);
       expectFinished(root, role, boot);
       const again = await applyProvisioningSteps(root, role, opts);
@@ -166,13 +170,43 @@ describe('provisioning steps on a scratch root', () => {
     expect(steps.every((s) => !s.needsMirror && existsSync(s.path))).toBe(true);
     expect(steps[0]?.env.WARREN_UNITS).toContain('keepalived.service');
     expect(steps[1]?.env.WARREN_BOOT_SCRIPTS_DIR).toBe(BOOT_SCRIPTS_DIR);
+    // The install step gets the one install map (the lab's provisioning runs these same steps).
+    expect(steps[1]?.env.WARREN_BOOT_SCRIPTS).toBe(bootScriptsMapEnv());
+    expect(steps[1]?.env.WARREN_BOOT_SCRIPTS).toContain('warren-lib:/usr/local/sbin/warren-lib:0755');
+  });
+
+  it('installs exactly what the map lists: an unlisted file stays out, a file no longer listed is removed', async () => {
+    const root = installedRoot('rabbitmq');
+    const boot = bootScripts();
+    write(boot, 'warren-unlisted', '#!/usr/bin/env bash\n');
+    const opts = { bootScriptsDir: boot, bootScripts: MAP_WITH_UNITS };
+    await applyProvisioningSteps(root, 'rabbitmq', opts);
+    expect(existsSync(path.join(root, 'usr/local/sbin/warren-unlisted'))).toBe(false);
+    expect(existsSync(path.join(root, 'etc/systemd/system/warren-rotate.timer'))).toBe(true);
+    const fewer = MAP_WITH_UNITS.filter((b) => !/warren-(rotate\.timer|vip-notify)$/.test(b.target));
+    const runs = await applyProvisioningSteps(root, 'rabbitmq', { bootScriptsDir: boot, bootScripts: fewer });
+    expect(existsSync(path.join(root, 'etc/systemd/system/warren-rotate.timer'))).toBe(false);
+    expect(existsSync(path.join(root, 'usr/local/sbin/warren-vip-notify'))).toBe(false);
+    expect(runs[1]?.output).toMatch(/removed stale \/etc\/systemd\/system\/warren-rotate\.timer/);
+    expect(runs[1]?.output).toMatch(/skipping warren-unlisted \(not in the install map\)/);
+  });
+
+  it('refuses a map entry whose file is missing', async () => {
+    const root = installedRoot('rabbitmq');
+    const boot = bootScripts();
+    await expect(
+      applyProvisioningSteps(root, 'rabbitmq', {
+        bootScriptsDir: boot,
+        bootScripts: [...MAP_WITH_UNITS, bootScriptFor('warren-gone')],
+      }),
+    ).rejects.toThrow(/install-boot-scripts failed.*the map lists warren-gone, but .* has no such file/s);
   });
 
   it('refuses to make an image without boot scripts', async () => {
     const root = installedRoot('rabbitmq');
     const empty = tempDir('no-boot-scripts');
     await expect(applyProvisioningSteps(root, 'rabbitmq', { bootScriptsDir: empty })).rejects.toThrow(
-      /install-boot-scripts failed.*no warren-\* scripts/s,
+      /install-boot-scripts failed.*the map lists warren-check-haproxy, but .* has no such file/s,
     );
   });
 });
@@ -211,7 +245,7 @@ describe('provisioning steps on a real Debian 12 root (the lab base image, throu
         ).toBe(true);
         // Inside the root (chroot), WARREN_ROOT=/ is "this machine": the wipe refuses without the
         // build flag and touches nothing.
-        cpSync(path.join(SCRIPTS_DIR, 'wipe-identity.sh'), path.join(root, 'tmp/wipe-identity.sh'));
+        cpSync(path.join(STEP_SCRIPTS_DIR, 'wipe-identity.sh'), path.join(root, 'tmp/wipe-identity.sh'));
         const refused = spawnSync(
           'chroot',
           [

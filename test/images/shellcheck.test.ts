@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imageRolesOf, SCRIPTS_DIR } from '../../images';
+import { imageRolesOf, STEP_SCRIPTS_DIR } from '../../images';
 import { envTopology, SHIPPED, tempDir } from './helpers';
 import { writeImageTemplates } from '../../aws';
 
@@ -13,7 +13,7 @@ function shellcheck(files: string[]) {
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-const scripts = readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith('.sh'));
+const scripts = readdirSync(STEP_SCRIPTS_DIR).filter((f) => f.endsWith('.sh'));
 
 describe('shellcheck', () => {
   it('finds the provisioning scripts', () => {
@@ -31,7 +31,7 @@ describe('shellcheck', () => {
 
   for (const script of scripts) {
     it(`passes on images/scripts/${script}`, () => {
-      const result = shellcheck([path.join(SCRIPTS_DIR, script)]);
+      const result = shellcheck([path.join(STEP_SCRIPTS_DIR, script)]);
       expect(result.output).toBe('');
       expect(result.code).toBe(0);
     });
