@@ -1,11 +1,19 @@
 // Random mutations of valid topologies only ever give a resolved topology or a clean TopologyError
-// (every issue with a message and a fix), never a crash.
+// (every issue with a message and a fix), never a crash; and whatever the whole gate accepts, the
+// later steps accept too: the stacks build (synth without writing) and every host's user-data
+// renders, on both platforms.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../aws';
+import { PLATFORMS, renderUserData } from '../../cloudinit';
 import dev from '../../environments/dev';
 import elb from '../../environments/elb';
 import lts from '../../environments/lts';
-import { TopologyError, validateTopology } from '../../topology';
+import { hostsOf, TopologyError, validateTopology } from '../../topology';
+import { gateInput, PROJECT_ROOT, type LoadedEnvironment } from '../../workspace';
 
 type Json = Record<string, unknown> | unknown[];
 
@@ -51,6 +59,27 @@ const interesting = fc.oneof(
     0,
     256,
     Number.POSITIVE_INFINITY,
+    // Values the gate must catch or let through correctly (issue 11).
+    '3.13',
+    '3.13.7',
+    '4.0.5',
+    '4.1.4',
+    '3.6.16',
+    '26.2',
+    '27.3',
+    '18.3',
+    '26.2.5.13',
+    '16.04',
+    '22.04',
+    '24.04',
+    24.04,
+    'm7g.large',
+    't3.large',
+    'client',
+    'nlb',
+    'a-very-long-environment-name',
+    'pinned',
+    'latest',
   ),
   fc.ipV4(),
   fc.string(),
@@ -106,5 +135,52 @@ describe('random mutations of valid topologies', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('what the gate accepts, later steps accept', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'warren-fuzz-synth-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  // Where the fuzzed file would live: image.debs resolve next to it (none exist there).
+  const file = path.join(PROJECT_ROOT, 'environments', 'fuzz.ts');
+  const accepted: Record<string, number> = {};
+
+  it.each([
+    ['dev', dev],
+    ['elb', elb],
+    ['lts', lts],
+  ])(
+    'of %s: synth builds and every user-data renders',
+    (name, base) => {
+      fc.assert(
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
+          const input = mutations.reduce<unknown>((env, m) => mutate(env as Json, m), base);
+          let loaded: LoadedEnvironment;
+          try {
+            loaded = gateInput({ input }, file);
+          } catch (e) {
+            if (!(e instanceof TopologyError)) throw e;
+            return;
+          }
+          accepted[name] = (accepted[name] ?? 0) + 1;
+          const t = loaded.topology;
+          for (const host of hostsOf(t))
+            for (const p of PLATFORMS) expect(renderUserData(t, host.name, p)).toMatch(/^#cloud-config/);
+          const { stacks } = buildApp({
+            environments: [loaded],
+            outdir: out,
+            state: { kind: 'local' },
+            amiPlaceholders: true,
+          });
+          expect(stacks).toHaveLength(1);
+        }),
+        { numRuns: 60 },
+      );
+    },
+    240_000,
+  );
+
+  it('accepted some mutations (the property was not vacuous)', () => {
+    for (const name of ['dev', 'elb', 'lts']) expect(accepted[name], name).toBeGreaterThan(5);
   });
 });

@@ -271,6 +271,91 @@ describe('validation refuses', () => {
       /not a known kind/,
     ],
     ['an unknown Ubuntu release', dev, (e) => (e.image.ubuntu = '18.04'), 'image.ubuntu', /not allowed/],
+    // What later steps refused before the gate made validate refuse it (issue 11).
+    [
+      'an inexact RabbitMQ version',
+      elb,
+      (e) => (e.image.rabbitmq = '3.13'),
+      'image.rabbitmq',
+      /not an exact/,
+    ],
+    [
+      'an Erlang RabbitMQ 3.13 does not run on',
+      elb,
+      (e) => (e.image.erlang = '27.3'),
+      'image.erlang',
+      /3\.13\.7 does not run on Erlang 27\.3/,
+    ],
+    [
+      'Erlang 18.3 on 22.04',
+      elb,
+      (e) => (e.image.erlang = '18.3'),
+      'image.erlang',
+      /does not run on Erlang 18\.3/,
+    ],
+    [
+      'an Erlang that is no version',
+      elb,
+      (e) => (e.image.erlang = 'latest'),
+      'image.erlang',
+      /not an Erlang version/,
+    ],
+    [
+      'an arm64 node type',
+      elb,
+      (e) => (e.rabbitmq.instanceType = 'm7g.large'),
+      'rabbitmq.instanceType',
+      /arm64/,
+    ],
+    [
+      'an arm64 HAProxy type',
+      dev,
+      (e) => (e.frontDoor.instanceType = 'c6gn.large'),
+      'frontDoor.instanceType',
+      /arm64/,
+    ],
+    [
+      'an instance type of no EC2 shape',
+      dev,
+      (e) => (e.rabbitmq.instanceType = 'large'),
+      'rabbitmq.instanceType',
+      /not an EC2 instance type/,
+    ],
+    [
+      'an NLB environment name over 20 characters',
+      elb,
+      (e) => (e.name = 'elb-with-a-long-name1'),
+      'name',
+      /too long for an NLB front door/,
+    ],
+    [
+      "a host named like the lab's client",
+      dev,
+      (e) => (e.rabbitmq.nodes[0].name = 'client'),
+      'rabbitmq.nodes[0].name',
+      /the lab adds itself/,
+    ],
+    [
+      "a HAProxy host named like the lab's NLB",
+      dev,
+      (e) => (e.frontDoor.haproxy[1].name = 'nlb'),
+      'frontDoor.haproxy[1].name',
+      /the lab adds itself/,
+    ],
+    [
+      'a number where a version string goes',
+      elb,
+      (e) => (e.image.ubuntu = 24.04),
+      'image.ubuntu',
+      /is the number 24\.04, not a string/,
+    ],
+    [
+      'a number for the RabbitMQ version',
+      elb,
+      (e) => (e.image.rabbitmq = 3.13),
+      'image.rabbitmq',
+      /is the number 3\.13/,
+    ],
   ];
   it.each(cases)('%s', (_name, base, mutate, path, pattern) => {
     expectIssue(refuse(base, mutate), path, pattern);
@@ -284,6 +369,24 @@ describe('validation refuses', () => {
   it('suggests the key a typo meant', () => {
     const error = refuse(dev, (e) => (e.rabbitmq.partitionHandlig = 'autoheal'));
     expect(error.issues[0]!.fix).toBe("did you mean 'partitionHandling'?");
+  });
+
+  it('accepts a keepalived name longer than the NLB limit, and exact Erlang builds in range', () => {
+    expect(
+      validateTopology({ ...structuredClone(dev), name: 'a-keepalived-env-name-of-30ch' }).name,
+    ).toHaveLength(29);
+    const t = validateTopology({
+      ...structuredClone(elb),
+      image: { ubuntu: '22.04', rabbitmq: '3.13.7', erlang: '26.2.5.13' },
+    });
+    expect(t.image.erlang).toBe('26.2.5.13');
+  });
+
+  it('tells to quote a number, with the allowed values when it is not one of them', () => {
+    const error = refuse(elb, (e) => (e.image.ubuntu = 22.1));
+    expect(error.issues[0]!.fix).toBe(
+      "write it as a string, in quotes: '22.1' (one of '16.04', '20.04', '22.04', '24.04')",
+    );
   });
 
   it('reports every problem at once', () => {
@@ -313,7 +416,13 @@ describe('defaults', () => {
       },
       frontDoor: { kind: 'nlb' },
     });
-    expect(t.image).toEqual({ ubuntu: '22.04', rabbitmq: '3.13.7', erlang: '26.2', debs: [] });
+    expect(t.image).toEqual({
+      ubuntu: '22.04',
+      rabbitmq: '3.13.7',
+      erlang: '26.2',
+      debs: [],
+      amiLookup: 'pinned',
+    });
     expect(t.rabbitmq).toMatchObject({
       instanceType: 't3.medium',
       volumeGiB: 20,
