@@ -48,6 +48,8 @@ export interface RollDiff {
   readonly added: readonly StackInstance[];
   /** Deployed, no longer in the stack. */
   readonly removed: readonly DeployedInstance[];
+  /** Deployed under another Terraform address than the stack now gives the host. */
+  readonly moved: readonly { readonly host: string; readonly from: string; readonly to: string }[];
   /** Things the comparison could not decide (an AMI looked up at apply time). */
   readonly notes: readonly string[];
 }
@@ -203,6 +205,7 @@ export function rollDiff(stack: unknown, state: unknown): RollDiff {
   const upToDate: string[] = [];
   const added: StackInstance[] = [];
   const notes: string[] = [];
+  const moved: { host: string; from: string; to: string }[] = [];
   for (const w of want) {
     const d = haveByHost.get(w.host);
     if (!d) {
@@ -223,12 +226,15 @@ export function rollDiff(stack: unknown, state: unknown): RollDiff {
       );
     else if (d.userData !== w.userDataSha1 && d.userData !== undefined && sha1(d.userData) !== w.userDataSha1)
       reasons.push(`user-data changed (sha1 ${d.userData.slice(0, 12)}… → ${w.userDataSha1.slice(0, 12)}…)`);
-    if (w.address !== d.address) reasons.push(`address ${d.address} → ${w.address}`);
+    if (w.address !== d.address) {
+      moved.push({ host: w.host, from: d.address, to: w.address });
+      continue;
+    }
     if (reasons.length > 0) changed.push({ host: w.host, role: w.role, address: d.address, reasons });
     else upToDate.push(w.host);
   }
   const removed = have.filter((d) => !wantHosts.has(d.host));
-  return { changed, upToDate, added, removed, notes };
+  return { changed, upToDate, added, removed, moved, notes };
 }
 
 /** What a change of the host set means, one line per host, for `--dry-run` and the refusal. */
@@ -246,6 +252,11 @@ export function nodeSetImplications(diff: RollDiff, stackName: string): string[]
       r.role === 'rabbitmq'
         ? `${r.host} is deployed but no longer in the stack: \`cdktf deploy ${stackName}\` would terminate it and the cluster would keep listing rabbit@${r.host} as a member that never comes back (a pause_minority cluster counts it against its majority). Removing a node is not live yet: move its queues off (its mirrors synchronised elsewhere, quorum members shrunk), stop it, \`rabbitmqctl forget_cluster_node rabbit@${r.host}\` on a remaining node, then deploy (docs/stacks.md "Changing a running environment").`
         : `${r.host} (${r.role}) is deployed but no longer in the stack: \`cdktf deploy ${stackName}\` would terminate it; warren roll does not remove hosts.`,
+    );
+  }
+  for (const m of diff.moved) {
+    lines.push(
+      `${m.host} is deployed as ${m.from} but the stack now calls it ${m.to}: a deploy would destroy one and create the other. Run \`terraform state mv ${m.from} ${m.to}\` in the stack directory first (and the same for its volume and attachment), then roll.`,
     );
   }
   return lines;

@@ -85,6 +85,22 @@ describe('the diff of state and stack', () => {
     expect([...d.upToDate].sort()).toEqual(['haproxy-01', 'rabbit-03']);
     expect(d.added).toEqual([]);
     expect(d.removed).toEqual([]);
+    expect(d.moved).toEqual([]);
+  });
+
+  it('a host deployed under another address is a move, not a replace', () => {
+    const stack = dev.stack();
+    const state = craftState(stack, {}) as { values: { root_module: { resources: { address: string }[] } } };
+    const r = state.values.root_module.resources.find((x) => x.address === dev.addresses['rabbit-02'])!;
+    r.address = 'aws_instance.old_name';
+    const d = rollDiff(stack, state);
+    expect(d.moved).toEqual([
+      { host: 'rabbit-02', from: 'aws_instance.old_name', to: dev.addresses['rabbit-02'] },
+    ]);
+    expect(d.changed).toEqual([]);
+    expect(nodeSetImplications(d, 'warren-dev')[0]).toMatch(
+      /terraform state mv aws_instance\.old_name aws_instance\./,
+    );
   });
 
   it('an identical state differs in nothing', () => {
