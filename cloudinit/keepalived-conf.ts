@@ -11,7 +11,7 @@
  */
 import { keepalivedDialect, FRONT_DOOR_PACKAGES, PORTS, type Topology } from '../topology';
 import { markerComment } from './marker';
-import { KEEPALIVED_RUNTIME_FILE, SCRIPTS_DIR } from './paths';
+import { KEEPALIVED_RUNTIME_FILE, INSTANCE_SCRIPTS_DIR } from './paths';
 import type { RenderedFile } from './rendered-file';
 
 export const KEEPALIVED_CONF_PATH = '/etc/keepalived/keepalived.conf';
@@ -44,7 +44,7 @@ ${globalDefs.join('\n')}
 # kept small by timeout 2: a slow but live HAProxy on a starved CPU still passes. rise 2 keeps a
 # recovering host from flapping back.
 vrrp_script chk_haproxy {
-    script "${SCRIPTS_DIR}/warren-check-haproxy ${PORTS.haproxyStats}"
+    script "${INSTANCE_SCRIPTS_DIR}/warren-check-haproxy ${PORTS.haproxyStats}"
     interval 1
     timeout 2
     fall 1
@@ -70,9 +70,9 @@ ${peers.map((p) => `        ${p.ip}`).join('\n')}
         chk_haproxy
     }
     # On AWS this reassigns the VIP (a secondary private IP) to this instance; elsewhere it only logs.
-    notify_master "${SCRIPTS_DIR}/warren-vip-notify master ${fd.vip}"
-    notify_backup "${SCRIPTS_DIR}/warren-vip-notify backup ${fd.vip}"
-    notify_fault "${SCRIPTS_DIR}/warren-vip-notify fault ${fd.vip}"
+    notify_master "${INSTANCE_SCRIPTS_DIR}/warren-vip-notify master ${fd.vip}"
+    notify_backup "${INSTANCE_SCRIPTS_DIR}/warren-vip-notify backup ${fd.vip}"
+    notify_fault "${INSTANCE_SCRIPTS_DIR}/warren-vip-notify fault ${fd.vip}"
 }
 `;
   return { path: KEEPALIVED_CONF_PATH, owner: 'root:root', permissions: '0644', content };

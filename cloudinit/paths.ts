@@ -13,7 +13,7 @@ export const SECRETS_DIR = '/etc/warren/secrets';
 export const HAPROXY_ENV_FILE = '/etc/warren/haproxy.env';
 /** Written at boot (root, 0600): the VRRP interface and password, included by keepalived.conf. */
 export const KEEPALIVED_RUNTIME_FILE = '/etc/keepalived/warren-runtime.conf';
-/** Where the image installs the boot scripts. */
-export const SCRIPTS_DIR = '/usr/local/sbin';
+/** Where the image installs the boot scripts on an instance (their source is cloudinit/scripts/, SCRIPTS_SOURCE_DIR). */
+export const INSTANCE_SCRIPTS_DIR = '/usr/local/sbin';
 /** The environment variable haproxy.cfg expands into the stats password. */
 export const STATS_PASSWORD_VAR = 'WARREN_STATS_PASSWORD';

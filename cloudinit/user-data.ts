@@ -8,12 +8,12 @@ import { hostNamed, type Topology } from '../topology';
 import { cloudConfigYaml } from './cloud-config';
 import { renderHostFiles } from './host-files';
 import { generatedBy } from './marker';
-import { SCRIPTS_DIR } from './paths';
+import { INSTANCE_SCRIPTS_DIR } from './paths';
 import type { Platform, UserDataOptions } from './platform';
 
 export const BOOT_SCRIPTS = {
-  rabbitmq: `${SCRIPTS_DIR}/warren-rabbitmq-boot`,
-  haproxy: `${SCRIPTS_DIR}/warren-haproxy-boot`,
+  rabbitmq: `${INSTANCE_SCRIPTS_DIR}/warren-rabbitmq-boot`,
+  haproxy: `${INSTANCE_SCRIPTS_DIR}/warren-haproxy-boot`,
 } as const;
 
 /**

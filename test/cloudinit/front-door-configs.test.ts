@@ -9,7 +9,7 @@ import {
   KEEPALIVED_RUNTIME_FILE,
   renderHostFiles,
   renderNlbStandInFiles,
-  SCRIPTS_DIR as INSTANCE_SCRIPTS_DIR,
+  INSTANCE_SCRIPTS_DIR,
   STATS_PASSWORD_VAR,
 } from '../../cloudinit';
 import { everyHost, run, SCRIPTS_DIR, shippedTopologies, withTempDir } from './helpers';

@@ -9,7 +9,7 @@ import {
   bootScriptFor,
   renderHostFiles,
   renderUserData,
-  SCRIPTS_DIR as INSTANCE_SCRIPTS_DIR,
+  INSTANCE_SCRIPTS_DIR,
 } from '../../cloudinit';
 import { everyHost, run, SCRIPTS_DIR, withTempDir } from './helpers';
 
