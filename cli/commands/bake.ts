@@ -11,8 +11,9 @@ export const bakeCommand: Command = {
   help: `Usage: warren bake [--env NAME | --topology FILE] [--role ROLE]
 
 Writes the Packer templates (images/out/<env>/<role>/), then for each role runs packer init and
-packer build there, streaming Packer's output, and records the AMI ids per role and region in
-images/out/<env>/manifest.json, which the stacks read.
+packer build there, streaming Packer's output, and pins the AMI ids per role and region in
+<stem>.images.json next to the environment file (environments/dev.ts → environments/dev.images.json),
+which the stacks deploy. Commit that file: every machine then deploys the same AMIs.
 
 Before doing anything it checks for Packer ≥ 1.7 (WARREN_PACKER or packer on PATH) and AWS
 credentials (AWS_* variables, AWS_PROFILE, ~/.aws/credentials or ~/.aws/config), and refuses with
