@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIN_PACKER_VERSION } from '../images';
-import { WarrenError } from '../topology';
+import { versionHas, WarrenError } from '../topology';
 import { runSync } from '../workspace';
 
 export interface PreflightFacts {
@@ -46,13 +46,6 @@ export function parsePackerVersion(output: string): [number, number, number] | u
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-function atLeast(v: readonly number[], min: readonly number[]): boolean {
-  for (let i = 0; i < 3; i++) {
-    const d = (v[i] ?? 0) - (min[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
 
 /** INI sections (`[default]`, `[profile x]`) → their keys. */
 export function parseIni(text: string): Map<string, Map<string, string>> {
@@ -107,7 +100,6 @@ export function findCredentials(facts: PreflightFacts): string | undefined {
 /** Every reason the bake cannot start; empty when it can. Pure. */
 export function preflightProblems(facts: PreflightFacts): PreflightProblem[] {
   const problems: PreflightProblem[] = [];
-  const min = parsePackerVersion(MIN_PACKER_VERSION) ?? [1, 7, 0];
   if (facts.packerVersionOutput === undefined) {
     problems.push({
       what: `Packer is not installed ('${facts.packerCommand}' was not found)`,
@@ -120,7 +112,7 @@ export function preflightProblems(facts: PreflightFacts): PreflightProblem[] {
         what: `cannot tell the version of '${facts.packerCommand}' (it said: ${facts.packerVersionOutput.trim()})`,
         fix: INSTALL_PACKER,
       });
-    } else if (!atLeast(version, min)) {
+    } else if (!versionHas(version.join('.'), { since: MIN_PACKER_VERSION })) {
       problems.push({
         what: `Packer ${version.join('.')} is older than ${MIN_PACKER_VERSION} (needed for required_plugins and packer init; Debian's packer package is 1.6.6)`,
         fix: INSTALL_PACKER,
