@@ -2,7 +2,6 @@
 export * from './capabilities';
 export { defineEnvironment } from './define-environment';
 export { closest } from './did-you-mean';
-export * from './erlang-support';
 export * from './hosts';
 export * from './instance-types';
 export * from './ipv4';

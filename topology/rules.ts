@@ -4,12 +4,17 @@
  */
 import {
   describeSupport,
+  ERLANG_VERSION,
+  erlangSupported,
+  erlangSupportFor,
+  isExactVersion,
   OS_PROFILES,
   packageRowFor,
   rabbitCapabilities,
   type PackageRow,
 } from './capabilities';
 import {
+  blockSize,
   cidrContains,
   cidrsOverlap,
   cidrWithin,
@@ -19,11 +24,9 @@ import {
   parseIpv4,
   type Cidr,
 } from './ipv4';
-import { ERLANG_VERSION, erlangSupported, erlangSupportFor } from './erlang-support';
 import { INSTANCE_TYPE, isArm64InstanceType } from './instance-types';
 import type { Topology } from './resolve';
 import type { TopologyIssue } from './topology-issue';
-import { parseVersion } from './versions';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -60,6 +63,7 @@ export function checkTopology(t: Topology): TopologyIssue[] {
   checkFrontDoor(t, subnets, hosts, issues);
   checkAccess(t, issues);
   checkInstanceTypes(t, issues);
+  checkLabAddresses(t, issues);
   return issues;
 }
 
@@ -353,6 +357,34 @@ function checkVersions(t: Topology, issues: Issues): void {
   }
 }
 
+/**
+ * The lab adds its own hosts (LAB_HOST_NAMES: a client, and for an NLB its stand-in) on the highest
+ * free addresses of the first subnet (lab/lab-plan.ts); a full subnet leaves it none.
+ */
+function checkLabAddresses(t: Topology, issues: Issues): void {
+  const first = t.network.subnets[0];
+  const cidr = first ? parseCidr(first.cidr) : undefined;
+  if (!first || !cidr) return;
+  const addresses = [
+    ...placedHosts(t).map((h) => h.ip),
+    ...(t.frontDoor.kind === 'keepalived' ? [t.frontDoor.vip] : []),
+  ];
+  const taken = new Set(
+    addresses
+      .map(parseIpv4)
+      .filter((ip): ip is number => ip !== undefined && cidrContains(cidr, ip) && !isAwsReserved(cidr, ip)),
+  );
+  const usable = blockSize(cidr.prefix) - 5;
+  const needed = t.frontDoor.kind === 'nlb' ? 2 : 1;
+  if (usable - taken.size < needed) {
+    issues.push({
+      path: 'network.subnets[0].cidr',
+      message: `${first.cidr} has no ${needed} free addresses left for the lab's own hosts (${needed === 2 ? 'client and nlb' : 'client'}), which it puts in the first subnet`,
+      fix: 'use a larger first subnet, or put fewer hosts in it',
+    });
+  }
+}
+
 function checkInstanceTypes(t: Topology, issues: Issues): void {
   const types: [string, string][] = [['rabbitmq.instanceType', t.rabbitmq.instanceType]];
   if (t.frontDoor.kind === 'keepalived') types.push(['frontDoor.instanceType', t.frontDoor.instanceType]);
@@ -386,7 +418,7 @@ function checkRabbitmq(t: Topology, issues: Issues): void {
           : `use ${count + 1} or ${count - 1} nodes, or partitionHandling: 'autoheal'`,
     });
   }
-  if (!parseVersion(t.image.rabbitmq)) return;
+  if (!isExactVersion(t.image.rabbitmq)) return;
   const caps = rabbitCapabilities(t.image.rabbitmq);
   if (r.replication === 'ha-all' && !caps.classicMirroring) {
     issues.push({

@@ -65,3 +65,27 @@ describe('RabbitMQ capabilities', () => {
     expect(() => rabbitCapabilities('latest')).toThrow(/not a RabbitMQ version/);
   });
 });
+
+describe('one owner of version comparisons', () => {
+  it('only topology/capabilities/ imports the version comparator (topology/versions.ts)', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const root = path.resolve(__dirname, '../..');
+    const skip = new Set(['node_modules', '.git', 'cdktf.out', '.gen', 'out']);
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (skip.has(e.name)) continue;
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.ts')) {
+          const rel = path.relative(root, p).split(path.sep).join('/');
+          if (rel.startsWith('topology/capabilities/') || rel === 'topology/versions.ts') continue;
+          if (/from '(\.\.?\/)+(topology\/)?versions'/.test(readFileSync(p, 'utf8'))) offenders.push(rel);
+        }
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -382,6 +382,22 @@ describe('validation refuses', () => {
     expect(t.image.erlang).toBe('26.2.5.13');
   });
 
+  it("refuses a first subnet with no room for the lab's own hosts, and accepts one with just enough", () => {
+    const packed = (count: number) => (e: Mutable) => {
+      e.network.subnets = [{ name: 'a', az: 'us-east-1a', cidr: '10.43.1.0/28' }];
+      e.rabbitmq.partitionHandling = 'autoheal';
+      e.rabbitmq.nodes = Array.from({ length: count }, (_, i) => ({
+        name: `r${i}`,
+        subnet: 'a',
+        ip: `10.43.1.${4 + i}`,
+      }));
+    };
+    expectIssue(refuse(elb, packed(10)), 'network.subnets[0].cidr', /no 2 free addresses left for the lab/);
+    const env = structuredClone(elb) as Mutable;
+    packed(9)(env);
+    expect(validateTopology(env).rabbitmq.nodes).toHaveLength(9);
+  });
+
   it('tells to quote a number, with the allowed values when it is not one of them', () => {
     const error = refuse(elb, (e) => (e.image.ubuntu = 22.1));
     expect(error.issues[0]!.fix).toBe(

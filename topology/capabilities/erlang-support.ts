@@ -3,7 +3,7 @@
  * `[erlangSince, erlangUntil)` per `[rabbitmqSince, rabbitmqUntil)`. The bake would install any
  * Erlang it is told to; a RabbitMQ that cannot start on it is found only at boot, so the gate asks.
  */
-import { inRange, parseVersion } from './versions';
+import { inRange, parseVersion } from '../versions';
 
 export interface ErlangSupportRow {
   readonly rabbitmqSince: string;

@@ -4,6 +4,7 @@
  * strings (docs/design.md "Versions are capabilities").
  */
 export * from './cli-dialects';
+export * from './erlang-support';
 export * from './feature-row';
 export * from './front-door-dialects';
 export * from './os-releases';
