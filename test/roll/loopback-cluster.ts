@@ -45,8 +45,11 @@ export interface RollCluster {
     tool: string,
     args: readonly string[],
   ): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** Declares `count` durable queues on `host` (so it leads them) with `messages` persistent messages each. */
-  queuesOn(host: string, prefix: string, count: number, messages: number): Promise<void>;
+  /**
+   * Declares `count` durable queues on `host` (so it leads them) with `messages` persistent messages
+   * each; `quorum` makes them quorum queues (members on every node).
+   */
+  queuesOn(host: string, prefix: string, count: number, messages: number, quorum?: boolean): Promise<void>;
   destroy(): void;
 }
 
@@ -135,14 +138,17 @@ export async function startRollCluster(hosts: readonly string[]): Promise<RollCl
         rabbit.kill(n);
         rabbit.start(n);
       },
-      async queuesOn(host, prefix, count, messages) {
+      async queuesOn(host, prefix, count, messages, quorum = false) {
         const n = node(host);
         const conn = await amqp.connect(`amqp://${ADMIN_USERNAME}:${password}@127.0.0.1:${n.amqpPort}`);
         try {
           const ch = await conn.createConfirmChannel();
           for (let q = 0; q < count; q++) {
             const name = `${prefix}-${q + 1}`;
-            await ch.assertQueue(name, { durable: true });
+            await ch.assertQueue(name, {
+              durable: true,
+              ...(quorum ? { arguments: { 'x-queue-type': 'quorum' } } : {}),
+            });
             for (let m = 0; m < messages; m++)
               ch.sendToQueue(name, Buffer.from(`${name}/${m}`), { persistent: true });
           }

@@ -198,6 +198,8 @@ describe('warren roll on a real cluster', () => {
   }, 600_000);
 
   it('the orchestrator with a client that runs the node CLI drains the node before replacing it', async () => {
+    // A quorum queue too: the node must come back as one of its online members.
+    await cluster.queuesOn('rabbit-02', 'ledger', 1, MESSAGES, true);
     const target = cluster.node('rabbit-02');
     const client = managementClusterClient({
       endpoints: cluster.nodes.map((n) => ({ node: n.name, url: n.url })),
@@ -230,6 +232,11 @@ describe('warren roll on a real cluster', () => {
     });
     expect(r.replaced).toEqual(['rabbit-02']);
     expect(lines).toContain('rabbit-02 (1/1): draining rabbit-02@localhost (rabbitmq-upgrade drain)');
+    expect(lines.some((l) => /rabbit-02@localhost is back and in sync \(4 queues\)/.test(l))).toBe(true);
+    const ledger = (await client.status()).queues.find((q) => q.name === 'ledger-1');
+    expect(ledger?.type).toBe('quorum');
+    expect([ledger!.leader, ...ledger!.replicas].sort()).toEqual(cluster.nodes.map((n) => n.name));
+    expect([...ledger!.inSync].sort()).toEqual(cluster.nodes.map((n) => n.name));
     // Drained: in maintenance mode and leading no queue when the replace began.
     expect(atReplace).toEqual({ maintenance: 'true', leads: 0 });
     // A restart takes it out of maintenance mode.
@@ -237,6 +244,7 @@ describe('warren roll on a real cluster', () => {
     expect(status.stdout).toContain('Is under maintenance?: false');
     expect(await messageCounts()).toEqual({
       'billing-1': MESSAGES,
+      'ledger-1': MESSAGES,
       'orders-1': MESSAGES,
       'orders-2': MESSAGES,
     });
