@@ -83,10 +83,12 @@ export function loadEnvironment(name: string): LoadedEnvironment {
   const index = environmentIndex();
   const entries = /^[a-z0-9-]+$/.test(name) ? index.filter((e) => e.name === name) : [];
   if (entries.length === 0) {
+    // A file called <name> whose `name` says otherwise is the likely mix-up.
+    const namesake = index.find((e) => path.basename(e.file, path.extname(e.file)) === name);
     throw new TopologyError(`environments/${name}`, [
       {
         path: '',
-        message: `there is no environment named '${name}'`,
+        message: `there is no environment named '${name}'${namesake ? ` (${shownPath(namesake.file)} is named '${namesake.name}')` : ''}`,
         fix: `use one of: ${listEnvironments().join(', ')}, or --topology FILE`,
       },
     ]);

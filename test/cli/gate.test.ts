@@ -265,6 +265,11 @@ export default defineEnvironment({
     const print = warren(['topology', 'print', '--env', 'yamly', '--json'], inEnvs);
     expect(print.code).toBe(0);
     expect(JSON.parse(print.out)).not.toHaveProperty('source');
+    const byFileName = warren(['validate', '--env', 'named-differently'], inEnvs);
+    expect(byFileName.code).toBe(1);
+    expect(byFileName.err).toMatch(
+      /no environment named 'named-differently' \(.*named-differently\.json is named 'jsony'\)/,
+    );
     const broken = warren(['validate', '--env', 'broken'], inEnvs);
     expect(broken.code).toBe(1);
     expect(broken.err).toContain('broken.yml');
