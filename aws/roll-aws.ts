@@ -45,6 +45,8 @@ export interface AwsRollOptions {
   readonly hostTimeoutMs?: number;
   /** @default 5000 */
   readonly intervalMs?: number;
+  /** The command that continues a stopped roll, for its messages. @default `warren roll --env <name>` */
+  readonly rerun?: string;
 }
 
 export interface AwsRollResult {
@@ -209,7 +211,7 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
     onProgress: say,
     nodeTimeoutMs: opts.hostTimeoutMs ?? 900_000,
     intervalMs: opts.intervalMs ?? 5_000,
-    rerun: `warren roll --env ${t.name}`,
+    rerun: opts.rerun ?? `warren roll --env ${t.name}`,
   });
   return { diff, replaced: result.replaced };
 }

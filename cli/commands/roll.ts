@@ -41,6 +41,7 @@ ${ENV_HELP}
       ...(values['dry-run'] ? { dryRun: true } : {}),
       ...(values.host ? { hosts: values.host } : {}),
       ...(values.out !== undefined ? { outdir: values.out } : {}),
+      rerun: `warren roll ${values.topology !== undefined ? `--topology ${values.topology}` : `--env ${loaded.topology.name}`}${values.out !== undefined ? ` --out ${values.out}` : ''}`,
     });
     return 0;
   },
