@@ -1,4 +1,4 @@
 /**
  * The lab's view of cloudinit/: the one renderer of user-data the stacks use too.
  */
-export { PLATFORM_FILE, renderNlbStandInUserData, renderUserData } from '../cloudinit';
+export { LAB_DATA_DEVICE, PLATFORM_FILE, renderNlbStandInUserData, renderUserData } from '../cloudinit';

@@ -14,6 +14,7 @@ export const HOST_TOOLS: readonly { readonly program: string; readonly pkg: stri
   { program: 'iptables-restore', pkg: 'iptables' },
   { program: 'nsenter', pkg: 'util-linux' },
   { program: 'unshare', pkg: 'util-linux' },
+  { program: 'losetup', pkg: 'mount' },
 ];
 
 const DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];

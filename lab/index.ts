@@ -17,10 +17,19 @@ export {
   startHost,
   type DownOptions,
   type LabOptions,
+  type ReplaceOptions,
 } from './lab';
 export { firewallRules } from './firewall-rules';
+export { detachLoopDevice, LAB_VOLUME_MAX_GIB, loopDevicesUnder } from './lab-volume';
 export { ensureLabImage, imageHash, LAB_IMAGE_PACKAGES } from './lab-image';
 export { labPlan, type LabHostPlan, type LabPlan, type LabRole } from './lab-plan';
 export { readCredentials, type LabCredentials } from './lab-secrets';
 export { LabStateError, type LabHostStatus, type LabStatus } from './lab-state';
-export { credentialsFile, envStateDir, LAB_IMAGE_CACHE, LAB_STATE_ROOT, netnsName } from './paths';
+export {
+  credentialsFile,
+  envStateDir,
+  LAB_IMAGE_CACHE,
+  LAB_STATE_ROOT,
+  netnsName,
+  volumesDir,
+} from './paths';

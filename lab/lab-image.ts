@@ -47,6 +47,9 @@ export const LAB_IMAGE_PACKAGES: readonly string[] = [
   'ca-certificates',
   'iputils-ping',
   'netcat-openbsd',
+  // The data volume's boot script: blkid, wipefs, lsblk, findmnt (util-linux), mkfs.ext4.
+  'util-linux',
+  'e2fsprogs',
 ];
 
 /**

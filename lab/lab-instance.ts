@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { SecretKey } from '../topology';
+import { LAB_DATA_DEVICE } from './cloudinit-api';
 import { cgroupDirs, LAB_PREFIX } from './paths';
 import { run, start, type RunResult, waitFor } from '../workspace';
 
@@ -137,6 +138,8 @@ export function launchInstance(opts: {
   image: string;
   dirs: InstanceDirs;
   cgroups: readonly string[];
+  /** The loop device of the host's data volume, bound into the container at LAB_DATA_DEVICE. */
+  dataDevice?: string;
 }): ProcessRef {
   const log = openSync(opts.dirs.console, 'a', 0o600);
   try {
@@ -151,6 +154,7 @@ export function launchInstance(opts: {
         WL_IMAGE: opts.image,
         WL_DIR: opts.dirs.dir,
         WL_CGROUPS: opts.cgroups.join(':'),
+        ...(opts.dataDevice ? { WL_DATA_DEVICE: opts.dataDevice, WL_DATA_TARGET: LAB_DATA_DEVICE } : {}),
       },
     });
     child.unref();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { UserError, type Topology } from '../topology';
 import type { LabHostPlan, LabPlan, LabRole } from './lab-plan';
 import type { ProcessRef } from './lab-instance';
+import type { VolumeState } from './lab-volume';
 import { envStateDir, stateFile } from './paths';
 
 export interface HostState extends LabHostPlan {
@@ -15,6 +16,8 @@ export interface HostState extends LabHostPlan {
   /** Counts blank disks: the NoCloud instance-id ends with it, so a replaced host is a new instance. */
   generation: number;
   partitioned: boolean;
+  /** RabbitMQ hosts: the data volume (sparse file + loop device); it outlives the host's instances. */
+  volume?: VolumeState;
 }
 
 export interface LabState {

@@ -39,7 +39,9 @@ import {
   hostStateDir,
   LAB_STATE_ROOT,
   netnsName,
+  volumesDir,
 } from './paths';
+import { createVolume, destroyVolume, destroyVolumesUnder, ensureAttached, labVolumeGiB } from './lab-volume';
 import { UserError } from '../topology';
 import { run, runOk, type LoadedEnvironment, type RunResult, waitFor } from '../workspace';
 
@@ -163,10 +165,19 @@ export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): P
   await createBridge(plan);
   for (const h of plan.hosts) await createHostNetwork(t, plan, h);
 
+  const volumeGiB = labVolumeGiB(t);
+  for (const h of state.hosts) {
+    if (h.role !== 'rabbitmq') continue;
+    h.volume = await createVolume(env, h.name, volumeGiB);
+    // Recorded at once: `down` must find every device even if `up` stops half-way.
+    writeState(state);
+    progress(`${h.name}: data volume ${h.volume.device} (${volumeGiB} GiB sparse, blank)`);
+  }
+
   const started = Date.now();
   for (const h of state.hosts) {
     if (h.kind !== 'container') continue;
-    bootHost(state, h, image, userData.get(h.name) as string, secrets, true);
+    await bootHost(state, h, image, userData.get(h.name) as string, secrets, true);
     progress(`${h.name} (${h.role}, ${h.ip}): booting`);
   }
   writeState(state);
@@ -196,15 +207,20 @@ function leftoversExist(env: string, plan: LabPlan): boolean {
   );
 }
 
-/** Writes a blank (or keeps the existing) disk and launches the instance; records its launcher. */
-function bootHost(
+/**
+ * Writes a blank (or keeps the existing) disk and launches the instance, with its data volume's
+ * loop device bound in; records its launcher. (The disk is the instance's root overlay, an EC2
+ * root volume; the data volume is separate and survives it.)
+ */
+async function bootHost(
   state: LabState,
   host: HostState,
   image: string,
   userData: string,
   secrets: LabSecrets,
   blank: boolean,
-): void {
+): Promise<void> {
+  const dataDevice = host.volume ? await ensureAttached(host.volume) : undefined;
   const dirs = instanceDirs(hostStateDir(state.env, host.name));
   mkdirSync(dirs.dir, { recursive: true, mode: 0o700 });
   if (blank) {
@@ -221,6 +237,7 @@ function bootHost(
     image,
     dirs,
     cgroups: cgroupDirs(state.env, host.name),
+    ...(dataDevice ? { dataDevice } : {}),
   });
 }
 
@@ -372,6 +389,9 @@ export async function labDown(env: string, opts: DownOptions = {}): Promise<void
   for (const name of hosts.keys()) namespaces.add(netnsName(env, name));
   if (state) namespaces.add(state.bridgeNetns);
   await removeNetworks([...namespaces]);
+  // Every data volume: the recorded ones and any a half-finished up or replace attached.
+  const detached = await destroyVolumesUnder(volumesDir(env));
+  if (detached.length > 0) progress(`data volumes detached: ${detached.join(', ')}`);
   await unmountUnder(envStateDir(env));
   rmSync(envStateDir(env), { recursive: true, force: true });
   for (const dir of [LAB_STATE_ROOT, path.dirname(LAB_STATE_ROOT)]) {
@@ -420,23 +440,41 @@ export async function startHost(env: string, host: string, opts: LabOptions = {}
   if (processAlive(h.launcher)) throw new UserError(`${host} is already running`);
   removeInstanceLeftovers(env, host);
   await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned);
-  bootHost(state, h, state.image, '', ensureLabSecrets(env), false);
+  await bootHost(state, h, state.image, '', ensureLabSecrets(env), false);
   writeState(state);
   await waitForBoot(env, h, opts.onProgress ?? (() => undefined), Date.now());
 }
 
-/** Replaces a host by a blank instance with the same user-data (a new instance-id), and boots it. */
-export async function replaceHost(env: string, host: string, opts: LabOptions = {}): Promise<void> {
+export interface ReplaceOptions extends LabOptions {
+  /** Also a blank data volume (the old one is destroyed): a node whose volume was lost. */
+  readonly blank?: boolean;
+}
+
+/**
+ * Replaces a host by a new instance with the same user-data (a blank root disk, a new instance-id),
+ * and boots it. A RabbitMQ host keeps its data volume, as a replaced EC2 instance keeps its EBS
+ * volume, unless `blank` gives it a new empty one.
+ */
+export async function replaceHost(env: string, host: string, opts: ReplaceOptions = {}): Promise<void> {
   requireRoot('warren lab replace');
   const state = stateOrThrow(env);
   const h = hostState(state, host);
   if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it cannot be replaced`);
   await crashInstance(env, host, h.launcher);
   delete h.launcher;
+  writeState(state);
+  if (opts.blank && h.volume) {
+    await destroyVolume(h.volume);
+    delete h.volume;
+    writeState(state);
+    h.volume = await createVolume(env, host, labVolumeGiB(state.topology));
+    writeState(state);
+    opts.onProgress?.(`${host}: new blank data volume ${h.volume.device}`);
+  }
   await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned);
   const userData = labUserData(state.topology, h);
   h.generation += 1;
-  bootHost(state, h, state.image, userData, ensureLabSecrets(env), true);
+  await bootHost(state, h, state.image, userData, ensureLabSecrets(env), true);
   writeState(state);
   await waitForBoot(env, h, opts.onProgress ?? (() => undefined), Date.now());
 }

@@ -20,6 +20,11 @@ export function hostStateDir(env: string, host: string): string {
   return path.join(envStateDir(env), 'hosts', host);
 }
 
+/** The sparse files behind the RabbitMQ hosts' data volumes (loop devices). */
+export function volumesDir(env: string): string {
+  return path.join(envStateDir(env), 'volumes');
+}
+
 export function stateFile(env: string): string {
   return path.join(envStateDir(env), 'lab.json');
 }

@@ -30,7 +30,8 @@ Subcommands:
   status [--json]       hosts (name, role, ip, netns, state), endpoint, credentials file
   kill HOST             a dead machine: link cut, SIGKILL to everything in it; its disk stays
   start HOST            boot a stopped host again on its existing disk
-  replace HOST          boot a blank instance with the same user-data in place of HOST
+  replace HOST [--blank] boot a new instance (blank root disk, same user-data) in place of HOST; a
+                        RabbitMQ host keeps its data volume, --blank gives it a blank one too
   partition HOST        cut HOST's network link (it keeps running, alone)
   heal HOST             restore HOST's link
   exec HOST -- CMD…     run a command inside HOST (the client host is a plain namespace)
@@ -42,6 +43,7 @@ the environment's file no longer loads (give --env NAME).
 Options:
 ${ENV_HELP}
       --json            (status) print JSON
+      --blank           (replace) a blank data volume as well: a node that lost its volume
   -h, --help            this text
 
 Examples:
@@ -81,7 +83,11 @@ export const labCommand: Command = {
     const dash = argv.indexOf('--');
     const own = dash === -1 ? argv : argv.slice(0, dash);
     const command = dash === -1 ? [] : argv.slice(dash + 1);
-    const { values, positionals } = parseFlags(own, { ...ENV_FLAGS, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseFlags(
+      own,
+      { ...ENV_FLAGS, json: { type: 'boolean' }, blank: { type: 'boolean' } },
+      true,
+    );
     const [sub, host, ...extra] = positionals;
     if (sub === undefined)
       throw new UserError(
@@ -96,6 +102,7 @@ export const labCommand: Command = {
         `unexpected argument '${extra[0]}'${sub === 'exec' ? ' (put the command after --)' : ''}`,
       );
     if (!KNOWN.includes(sub)) throw new UserError(`unknown subcommand '${sub}' (see --help)`);
+    if (values.blank && sub !== 'replace') throw new UserError('--blank goes with replace only');
     let loaded: LoadedEnvironment | undefined;
     try {
       loaded = selectEnvironment(values);
@@ -139,7 +146,7 @@ export const labCommand: Command = {
         await startHost(env, host as string, { onProgress: say });
         return 0;
       case 'replace':
-        await replaceHost(env, host as string, { onProgress: say });
+        await replaceHost(env, host as string, { onProgress: say, blank: values.blank === true });
         return 0;
       case 'partition':
         await partitionHost(env, host as string);

@@ -220,13 +220,14 @@ export const partitionOneNode: Drill = {
 
 export const replaceNode: Drill = {
   name: 'replace-node',
-  summary: 'replace a node by a blank instance with the same user-data; it rejoins and its mirrors sync',
+  summary:
+    'replace a node by a new instance with a blank data volume (a lost node and volume); it rejoins and its mirrors sync',
   async run(ctx) {
     const master = await masterOf(ctx);
     const victim = rabbitHosts(ctx.status).find((h) => h !== master)!;
     ctx.note('replaced', victim);
     const before = sorted(await clusterNodes(ctx.env, witness(ctx, [victim])));
-    await replaceHost(ctx.env, victim);
+    await replaceHost(ctx.env, victim, { blank: true });
     await waitHealthy(ctx.env, 300_000, ctx.log);
     const after = sorted(await clusterNodes(ctx.env, victim));
     if (after.join() !== before.join())

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { labDown } from '../../lab';
+import { detachLoopDevice, LAB_STATE_ROOT, labDown, loopDevicesUnder } from '../../lab';
 import { LAB_TEST_RUNS } from './lab-test-runs';
 import { PROJECT_ROOT } from '../../workspace';
 
@@ -33,7 +33,21 @@ function downDetached(runDir: string): void {
   spawn('sh', ['-c', script], { cwd: PROJECT_ROOT, detached: true, stdio: 'ignore' }).unref();
 }
 
-export default function setup(project: TestProject): () => Promise<void> {
+/**
+ * Loop devices of lab volumes whose file is gone (an interrupted `down`, a state dir removed by
+ * hand): nobody can use them any more. Volumes whose file is still there belong to a lab, which the
+ * first `sharedLab` of that environment takes down with everything else.
+ */
+async function detachOrphanedVolumes(): Promise<void> {
+  for (const l of await loopDevicesUnder(LAB_STATE_ROOT)) {
+    if (existsSync(l.file)) continue;
+    console.log(`lab setup: detaching ${l.device}, left over from ${l.file} (deleted)`);
+    await detachLoopDevice(l.device).catch((e: Error) => console.error(e.message));
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await detachOrphanedVolumes();
   const runDir = path.join(LAB_TEST_RUNS, `${process.pid}-${Date.now()}`);
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
   project.provide('labRunDir', runDir);
