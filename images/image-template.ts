@@ -4,7 +4,7 @@
  * the pinned packages, the shared provisioning steps (the ones the lab runs too) finish the image,
  * and a manifest post-processor records the AMI id for `warren bake`.
  */
-import { OS_PROFILES, TopologyError, type Topology } from '../topology';
+import { isArm64InstanceType, OS_PROFILES, TopologyError, type Topology } from '../topology';
 import { imageTags } from './ami-tags';
 import { generatedBy } from './generated-by';
 import { buildInstanceType, type ImageRole } from './image-role';
@@ -62,7 +62,8 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
   const profile = OS_PROFILES[t.image.ubuntu];
   const instanceType = buildInstanceType(t, role);
   if (!profile.amiNameFilter) throw new Error(`no AMI name filter for Ubuntu ${t.image.ubuntu}`);
-  if (/^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType)) {
+  // validate refuses this first; the renderer keeps its own guard for topologies built in code.
+  if (isArm64InstanceType(instanceType)) {
     const path = role === 'haproxy' ? 'frontDoor.instanceType' : 'rabbitmq.instanceType';
     throw new TopologyError(`environments/${t.name}.ts`, [
       {

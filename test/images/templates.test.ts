@@ -184,10 +184,15 @@ describe('image templates', async () => {
     expect(imageRolesOf(await envTopology('elb'))).toEqual(['rabbitmq']);
   });
 
-  it('refuses an arm64 build instance, naming the field', async () => {
-    const graviton = await variant('lts', (input) => {
-      input.rabbitmq.instanceType = 'm7g.large';
-    });
+  it('refuses an arm64 build instance, naming the field (validate refuses it first)', async () => {
+    await expect(
+      variant('lts', (input) => {
+        input.rabbitmq.instanceType = 'm7g.large';
+      }),
+    ).rejects.toThrow(/m7g\.large/);
+    // A topology built in code skips validate: the renderer still refuses.
+    const lts = await envTopology('lts');
+    const graviton = { ...lts, rabbitmq: { ...lts.rabbitmq, instanceType: 'm7g.large' } };
     expect(() => renderImageTemplate(graviton, 'rabbitmq')).toThrow(TopologyError);
     expect(() => renderImageTemplate(graviton, 'rabbitmq')).toThrow(
       /rabbitmq\.instanceType: m7g\.large is an arm64/,
