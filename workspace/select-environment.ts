@@ -147,7 +147,8 @@ export class SelectionError extends WarrenError {
 export function requireEnvironments(selection: Selection): LoadedEnvironment[] {
   const selected = selectEnvironments(selection);
   const refused = selected.flatMap((s) => (s.error ? [s.error] : []));
-  if (refused.length > 0) throw new SelectionError(refused);
+  if (refused.length === 1) throw refused[0]!;
+  if (refused.length > 1) throw new SelectionError(refused);
   if (selected.length === 0) {
     throw new UserError(
       `there are no environment files in ${shownPath(ENVIRONMENTS_DIR)}; add one or give --topology FILE`,
@@ -156,16 +157,18 @@ export function requireEnvironments(selection: Selection): LoadedEnvironment[] {
   return selected.map((s) => s.loaded as LoadedEnvironment);
 }
 
-/** One environment: --topology FILE, --env NAME, else `fallback`. */
+/** One environment: --topology FILE, --env NAME, else `fallback`; through the same selection. */
 export function selectEnvironment(
   values: { env?: string; topology?: string },
   fallback = 'dev',
 ): LoadedEnvironment {
-  if (values.env !== undefined && values.topology !== undefined) {
-    throw new UserError('give --env or --topology, not both');
-  }
-  if (values.topology !== undefined) return loadTopologyFile(values.topology);
-  return loadEnvironment(values.env ?? fallback);
+  const [selected] = selectEnvironments(
+    values.topology !== undefined
+      ? { env: values.env, topology: values.topology }
+      : { env: values.env ?? fallback },
+  );
+  if (selected?.error) throw selected.error;
+  return selected?.loaded as LoadedEnvironment;
 }
 
 /**
