@@ -66,6 +66,7 @@ describe('warren lab (arguments)', () => {
       expect(r.stdout).toMatch(new RegExp(`^  ${sub}\\b`, 'm'));
     }
     expect(r.stdout).toMatch(/--topology FILE/);
+    expect(r.stdout).toMatch(/replace HOST \[--blank\]/);
   });
 
   it('refuses a missing host, a missing command, unknown subcommands and environments, with exit 1', async () => {
@@ -77,6 +78,7 @@ describe('warren lab (arguments)', () => {
       [['status', '--env', 'nope'], /there is no environment named 'nope'/],
       [['kill', 'rabbit-01', '--topology', '/nonexistent/x.yaml'], /x\.yaml/],
       [['status', '--env', 'dev', '--topology', 'environments/dev.ts'], /give --env or --topology, not both/],
+      [['kill', 'rabbit-01', '--blank'], /--blank goes with replace only/],
       [[], /give a subcommand/],
     ];
     for (const [args, message] of cases) expectUserError(await warren(...args), message, args.join(' '));
