@@ -152,15 +152,16 @@ function unwrap(s: z.core.$ZodType): z.core.$ZodType[] {
 }
 
 /**
- * YAML reads `ubuntu: 24.04` as the number 24.04 (and `22.10` as 22.1). The loader of a YAML file
- * replaces `NUMBER_TEXT` by the text as written when it can find it (workspace/load-environment.ts).
+ * A number where a string goes, most often YAML's `ubuntu: 24.04` (read as 24.04, and `22.10` as
+ * 22.1): the loader of a YAML file shows the text as written when it can find it
+ * (workspace/load-environment.ts).
  */
 function quoteIt(path: string, got: number, allowed?: readonly string[]): TopologyIssue {
   const others =
     allowed && !allowed.includes(String(got)) ? ` (one of ${allowed.map((v) => `'${v}'`).join(', ')})` : '';
   return {
     path,
-    message: `is the number ${got}, not a string (YAML reads an unquoted 1.2 as a number)`,
+    message: `is the number ${got}, not a string`,
     fix: `write it as a string, in quotes: '${got}'${others}`,
   };
 }
