@@ -100,8 +100,19 @@ export function readEnvironmentInput(abs: string): EnvironmentInput {
   const fail = (message: string, fix: string): never => {
     throw new TopologyError(source, [{ path: '', message, fix }]);
   };
+  const readText = (): string => {
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return fail(
+        code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(e)})`,
+        code === 'EISDIR' ? 'give the environment file inside it' : 'check the path and its permissions',
+      );
+    }
+  };
   if (ext === '.json') {
-    const text = readFileSync(abs, 'utf8');
+    const text = readText();
     try {
       return { input: JSON.parse(text) };
     } catch (e) {
@@ -112,7 +123,7 @@ export function readEnvironmentInput(abs: string): EnvironmentInput {
     }
   }
   if (ext === '.yaml' || ext === '.yml') {
-    const text = readFileSync(abs, 'utf8');
+    const text = readText();
     try {
       return { input: yaml.load(text, { filename: source }), text };
     } catch (e) {
@@ -125,6 +136,7 @@ export function readEnvironmentInput(abs: string): EnvironmentInput {
     }
   }
   if (ext === '.ts') {
+    readText();
     let mod: { default?: unknown };
     try {
       mod = requireEnvironmentModule(abs) as { default?: unknown };

@@ -1,7 +1,7 @@
 // Every user mistake exits 1 with a message and never 2 (a bug) or a stack trace; --version and
 // did-you-mean answer as documented.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ writeFileSync(path.join(tmp, 'notes.txt'), 'not an environment\n');
 writeFileSync(path.join(tmp, 'empty.yaml'), '');
 writeFileSync(path.join(tmp, 'list.json'), '[1, 2]');
 writeFileSync(path.join(tmp, 'nodefault.ts'), 'export const x = 1;\n');
+writeFileSync(path.join(tmp, 'throws.ts'), 'throw new Error("boom");\n');
+mkdirSync(path.join(tmp, 'a-folder.yaml'));
 
 function warren(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/warren.js'), ...args], {
@@ -40,6 +42,11 @@ const MISTAKES: string[][] = [
   ['validate', '--topology', 'empty.yaml'],
   ['validate', '--topology', 'list.json'],
   ['validate', '--topology', 'nodefault.ts'],
+  ['validate', '--topology', 'throws.ts'],
+  ['validate', '--topology', 'a-folder.yaml'],
+  ['validate', '--topology', '.'],
+  ['render', '--env', 'dev', '--host'],
+  ['synth', '--out'],
   ['validate', 'dev'],
   ['topology'],
   ['topology', 'show'],
