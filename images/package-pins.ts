@@ -1,5 +1,5 @@
 /**
- * Exact package versions of the bake, per package source (see topology/capabilities.ts for which
+ * Exact package versions of the bake, per package source (see topology/capabilities/ for which
  * source serves which release and RabbitMQ version). The provisioning scripts install exactly
  * these, verify what dpkg installed, and `apt-mark hold` it, so an image never drifts.
  *
