@@ -46,7 +46,6 @@ export function parsePackerVersion(output: string): [number, number, number] | u
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-
 /** INI sections (`[default]`, `[profile x]`) → their keys. */
 export function parseIni(text: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();
