@@ -18,7 +18,7 @@ import { markerComment } from './marker';
 import { HAPROXY_ENV_FILE, KEEPALIVED_RUNTIME_FILE, STATS_PASSWORD_VAR, WARREN_ENV_FILE } from './paths';
 import type { RenderedFile } from './rendered-file';
 
-/** The `ha-all` policy definition (DESIGN.md "Cluster formation"). */
+/** The `ha-all` policy definition (docs/design.md "Cluster formation"). */
 export const HA_ALL_POLICY = '{"ha-mode":"all","ha-sync-mode":"automatic"}';
 
 /** Name of the cluster once formed; a node that carries it has settled (see warren-rabbitmq-boot). */

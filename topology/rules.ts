@@ -1,5 +1,5 @@
 /**
- * Semantic rules: what the schema's shapes can't say (DESIGN.md "Validation refuses"). Each rule
+ * Semantic rules: what the schema's shapes can't say (docs/design.md "The topology"). Each rule
  * returns issues with the field path and a fix; all rules run, so users see every problem at once.
  */
 import {

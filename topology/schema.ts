@@ -3,7 +3,7 @@
  * against and the runtime checks that refuse a bad file. Shape and defaults live here; rules that
  * relate fields to each other (IPs inside subnets, unique names, ...) live in rules.ts.
  *
- * Key names are warren's public interface (DESIGN.md "The topology"): users' files depend on them.
+ * Key names are warren's public interface (docs/design.md "The topology"): users' files depend on them.
  * Every object is strict, so a misspelled key is an error rather than a silently ignored setting.
  */
 import { z } from 'zod';

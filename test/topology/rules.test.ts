@@ -1,4 +1,4 @@
-// Every semantic rule of DESIGN.md "Validation refuses": a topology that breaks it is refused, and
+// Every semantic rule of docs/design.md "The topology": a topology that breaks it is refused, and
 // the message names the field path (and a fix). Each case starts from a valid shipped environment.
 import { describe, expect, it } from 'vitest';
 import dev from '../../environments/dev';
