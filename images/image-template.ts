@@ -28,6 +28,12 @@ export const PACKER_MANIFEST_FILE = 'packer-manifest.json';
 /** The oldest Packer `warren bake` runs (required_plugins and `packer init` came in 1.7). */
 export const MIN_PACKER_VERSION = '1.7.0';
 
+/**
+ * The amazon plugin `packer init` installs: 1.2.0 has every argument the template uses; the upper
+ * bound keeps a future major release, which may rename them, from reaching a bake unreviewed.
+ */
+export const AMAZON_PLUGIN_VERSION = '>= 1.2.0, < 2.0.0';
+
 /** Layout of one role's output directory (relative to it). */
 export const IMAGE_DIR = {
   scripts: 'scripts',
@@ -167,7 +173,11 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
           "subnet for the build instance; empty: the region's default VPC (it must reach the package mirrors)",
       },
     },
-    locals: { timestamp: '${formatdate("YYYYMMDD-hhmmss", timestamp())}' },
+    locals: {
+      timestamp: '${formatdate("YYYYMMDD-hhmmss", timestamp())}',
+      // timestamp() is the bake's start, in RFC 3339, which is what deprecate_at takes.
+      deprecate_at: `\${timeadd(timestamp(), "${t.image.deprecateAfterDays * 24}h")}`,
+    },
     source: {
       [SOURCE_TYPE]: {
         [SOURCE_NAME]: {
@@ -178,6 +188,8 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
           source_ami_filter: {
             owners: [CANONICAL_OWNER_ID],
             most_recent: true,
+            // AWS hides public AMIs older than two years from DescribeImages unless asked.
+            include_deprecated: true,
             filters: {
               name: profile.amiNameFilter,
               'virtualization-type': 'hvm',
@@ -186,6 +198,29 @@ export function renderImageTemplate(t: Topology, role: ImageRole): PackerTemplat
             },
           },
           ssh_username: 'ubuntu',
+          // Packer's temporary security group opens SSH to this machine's public address only
+          // (found through checkip.amazonaws.com), not to 0.0.0.0/0. See docs/images.md for why not
+          // Session Manager.
+          temporary_security_group_source_public_ip: true,
+          // An SCP that requires IMDSv2 denies a launch without it.
+          metadata_options: {
+            http_endpoint: 'enabled',
+            http_tokens: 'required',
+            http_put_response_hop_limit: 1,
+          },
+          imds_support: 'v2.0',
+          encrypt_boot: true,
+          ...(t.image.kmsKeyId !== undefined ? { kms_key_id: t.image.kmsKeyId } : {}),
+          deprecate_at: hcl.local('deprecate_at'),
+          ...(t.image.copyToRegions.length > 0
+            ? {
+                ami_regions: [...t.image.copyToRegions],
+                // A KMS key belongs to one region: copies use each region's default EBS key.
+                ...(t.image.kmsKeyId !== undefined
+                  ? { region_kms_key_ids: Object.fromEntries(t.image.copyToRegions.map((r) => [r, ''])) }
+                  : {}),
+              }
+            : {}),
           ami_name: `warren-${t.name}-${role}-rabbitmq-${t.image.rabbitmq}-${hcl.local('timestamp')}`,
           ami_description: `warren ${role} image of ${t.name}: Ubuntu ${t.image.ubuntu}, RabbitMQ ${t.image.rabbitmq}, Erlang ${t.image.erlang}`,
           tags,
@@ -204,7 +239,7 @@ export function renderPluginsFile(t: Topology): PackerPluginsFile {
     '//': generatedBy(t),
     packer: {
       required_version: `>= ${MIN_PACKER_VERSION}`,
-      required_plugins: { amazon: { version: '>= 1.2.0', source: 'github.com/hashicorp/amazon' } },
+      required_plugins: { amazon: { version: AMAZON_PLUGIN_VERSION, source: 'github.com/hashicorp/amazon' } },
     },
   };
 }

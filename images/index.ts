@@ -13,6 +13,7 @@ export {
 } from './bake-manifest';
 export { IMAGE_ROLES, imageRolesOf, isImageRole, unitsOf, type ImageRole } from './image-role';
 export {
+  AMAZON_PLUGIN_VERSION,
   CANONICAL_OWNER_ID,
   IMAGE_DIR,
   MIN_PACKER_VERSION,

@@ -25,10 +25,28 @@ export interface PackerVariable extends Commented {
 export interface SourceAmiFilter {
   readonly owners: readonly string[];
   readonly most_recent: boolean;
+  /** Also match AMIs AWS marks deprecated (every public AMI older than two years, e.g. xenial's). */
+  readonly include_deprecated?: boolean;
   readonly filters: Readonly<Record<string, string>>;
 }
 
-/** `source "amazon-ebs" "NAME"`: the arguments warren sets (Packer 1.6.6's amazon-ebs accepts all). */
+/** The build instance's metadata service settings. */
+export interface MetadataOptions {
+  readonly http_endpoint: 'enabled' | 'disabled';
+  readonly http_tokens: 'required' | 'optional';
+  readonly http_put_response_hop_limit: number;
+}
+
+/**
+ * Arguments only the amazon plugin has (warren requires `>= 1.2.0`, see plugins.pkr.json), not
+ * Packer 1.6.6's built-in amazon-ebs: the offline `packer validate` test removes exactly these.
+ */
+export const PLUGIN_ONLY_ARGUMENTS = {
+  source: ['metadata_options', 'imds_support', 'deprecate_at', 'temporary_security_group_source_public_ip'],
+  sourceAmiFilter: ['include_deprecated'],
+} as const;
+
+/** `source "amazon-ebs" "NAME"`: the arguments warren sets (the amazon plugin >= 1.2.0 accepts all). */
 export interface AmazonEbsSource extends Commented {
   readonly region: string;
   readonly instance_type: string;
@@ -40,6 +58,18 @@ export interface AmazonEbsSource extends Commented {
   readonly tags: Readonly<Record<string, string>>;
   readonly snapshot_tags?: Readonly<Record<string, string>>;
   readonly run_tags?: Readonly<Record<string, string>>;
+  readonly metadata_options?: MetadataOptions;
+  /** `v2.0`: instances launched from the AMI get IMDSv2 only, whatever their launch settings say. */
+  readonly imds_support?: 'v2.0';
+  readonly encrypt_boot?: boolean;
+  readonly kms_key_id?: string;
+  /** RFC 3339 time at which AWS deprecates the AMI. */
+  readonly deprecate_at?: string;
+  /** Open the temporary security group's SSH port to this machine's public address only. */
+  readonly temporary_security_group_source_public_ip?: boolean;
+  readonly ami_regions?: readonly string[];
+  /** Key per copy region; `""` is that region's default EBS key. */
+  readonly region_kms_key_ids?: Readonly<Record<string, string>>;
 }
 
 /** `provisioner "file"`: uploads a file or, with a trailing slash, a directory's contents. */

@@ -55,6 +55,7 @@ interface PlacedHost {
 export function checkTopology(t: Topology): TopologyIssue[] {
   const issues: Issues = [];
   checkName(t, issues);
+  checkImage(t, issues);
   const subnets = checkNetwork(t, issues);
   const hosts = placedHosts(t);
   checkHosts(hosts, subnets, issues);
@@ -97,6 +98,48 @@ function checkName(t: Topology, issues: Issues): void {
       path: 'region',
       message: `'${t.region}' is not an AWS region name`,
       fix: "write a region such as 'eu-west-1' or 'us-east-2'",
+    });
+  }
+}
+
+/** A KMS key as Packer and EC2 take it: a key id, a key ARN, an alias name or an alias ARN. */
+const KMS_KEY =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[a-zA-Z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[a-zA-Z0-9-]+|alias\/[a-zA-Z0-9/_-]+))$/;
+
+function checkImage(t: Topology, issues: Issues): void {
+  const img = t.image;
+  if (img.kmsKeyId !== undefined && !KMS_KEY.test(img.kmsKeyId)) {
+    issues.push({
+      path: 'image.kmsKeyId',
+      message: `'${img.kmsKeyId}' is not a KMS key id, key ARN or alias`,
+      fix: "write it like 'alias/warren-images' or 'arn:aws:kms:eu-west-1:123456789012:key/<uuid>'",
+    });
+  }
+  const seen = new Set<string>();
+  img.copyToRegions.forEach((region, i) => {
+    const path = `image.copyToRegions[${i}]`;
+    if (!REGION.test(region)) {
+      issues.push({
+        path,
+        message: `'${region}' is not an AWS region name`,
+        fix: "write a region such as 'eu-central-1'",
+      });
+    } else if (region === t.region) {
+      issues.push({
+        path,
+        message: `'${region}' is the environment's own region, where the bake builds anyway`,
+        fix: 'drop it',
+      });
+    } else if (seen.has(region)) {
+      issues.push({ path, message: `'${region}' is listed twice`, fix: 'list each region once' });
+    }
+    seen.add(region);
+  });
+  if (img.deprecateAfterDays < 1 || img.deprecateAfterDays > 3650) {
+    issues.push({
+      path: 'image.deprecateAfterDays',
+      message: `${img.deprecateAfterDays} is outside 1 to 3650 days`,
+      fix: 'give a lifetime in days, e.g. 730 (two years)',
     });
   }
 }

@@ -58,6 +58,22 @@ const image = z.strictObject({
    * @default 'pinned'
    */
   amiLookup: z.enum(['pinned', 'latest']).default('pinned'),
+  /**
+   * KMS key (id, ARN or `alias/…`) that encrypts the baked AMIs' snapshots (Packer `kms_key_id`).
+   * Every AMI is encrypted; without a key, with the account's default EBS key (`aws/ebs`), which
+   * other accounts cannot be granted. @default the account's default EBS key
+   */
+  kmsKeyId: z.string().optional(),
+  /**
+   * More regions the bake copies each AMI to (Packer `ami_regions`), e.g. for a standby region.
+   * The copies are encrypted with each region's default EBS key. @default none
+   */
+  copyToRegions: z.array(z.string()).default([]),
+  /**
+   * Days after the bake at which AWS marks the AMI deprecated (Packer `deprecate_at`): it then
+   * disappears from AMI listings but still launches, so old images age out of sight. @default 730
+   */
+  deprecateAfterDays: z.number().int().default(730),
 });
 
 const rabbitmq = z.strictObject({

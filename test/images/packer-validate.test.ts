@@ -4,17 +4,31 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IMAGE_DIR, imageRolesOf, type ImageRole } from '../../images';
+import { IMAGE_DIR, imageRolesOf, PLUGIN_ONLY_ARGUMENTS, type ImageRole } from '../../images';
 import { envTopology, SHIPPED, tempDir, variant } from './helpers';
 import { writeImageTemplates } from '../../aws';
 
 const temp = tempDir('packer');
 
-/** A copy of one role's directory without plugins.pkr.json (Packer 1.6 rejects required_plugins). */
-function roleCopy(outDir: string, role: ImageRole): string {
+/**
+ * A copy of one role's directory as Packer 1.6.6's built-in amazon-ebs can validate it: without
+ * plugins.pkr.json (Packer 1.6 rejects required_plugins) and without the arguments only the amazon
+ * plugin has (PLUGIN_ONLY_ARGUMENTS; the test below proves 1.6.6 rejects each, so none hides another error).
+ */
+function roleCopy(outDir: string, role: ImageRole, { keepPluginOnly = false } = {}): string {
   const dir = mkdtempSync(path.join(temp, `${role}-`));
   cpSync(path.join(outDir, role), dir, { recursive: true });
   rmSync(path.join(dir, IMAGE_DIR.plugins));
+  if (!keepPluginOnly) {
+    const file = path.join(dir, IMAGE_DIR.template(role));
+    const template = JSON.parse(readFileSync(file, 'utf8'));
+    for (const source of Object.values(template.source['amazon-ebs']) as Record<string, unknown>[]) {
+      for (const arg of PLUGIN_ONLY_ARGUMENTS.source) delete source[arg];
+      const filter = source.source_ami_filter as Record<string, unknown>;
+      for (const arg of PLUGIN_ONLY_ARGUMENTS.sourceAmiFilter) delete filter[arg];
+    }
+    writeFileSync(file, JSON.stringify(template, null, 2));
+  }
   return dir;
 }
 
@@ -83,6 +97,18 @@ describe('packer validate', async () => {
     const result = validate(dir, 'rabbitmq.pkr.json');
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/wipe-identity\.sh/);
+  });
+
+  it('Packer 1.6.6 rejects exactly the plugin-only arguments the test strips, and nothing else', () => {
+    const dir = roleCopy(outDir, 'rabbitmq', { keepPluginOnly: true });
+    const result = validate(dir, 'rabbitmq.pkr.json');
+    expect(result.code).not.toBe(0);
+    const rejected = [...result.output.matchAll(/No argument or block type is named "([a-z_]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(rejected.sort()).toEqual(
+      [...PLUGIN_ONLY_ARGUMENTS.source, ...PLUGIN_ONLY_ARGUMENTS.sourceAmiFilter].sort(),
+    );
   });
 
   it('Packer 1.6 rejects plugins.pkr.json, which is why it is a file of its own', () => {

@@ -438,6 +438,8 @@ describe('defaults', () => {
       erlang: '26.2',
       debs: [],
       amiLookup: 'pinned',
+      copyToRegions: [],
+      deprecateAfterDays: 730,
     });
     expect(t.rabbitmq).toMatchObject({
       instanceType: 't3.medium',
