@@ -7,6 +7,8 @@
  * - The stats page password is expanded from the environment (`"${WARREN_STATS_PASSWORD}"`), which a
  *   systemd drop-in loads from a root-only file written at boot: the value is not in the user-data.
  *
+ * - With the stats page, HAProxy 2.0+ also serves Prometheus metrics on PORTS.haproxyMetrics.
+ *
  * The NLB stand-in of the lab uses the same renderer without the stats page and its secret.
  */
 import { haproxyDialect, PORTS, STATS_USERNAME, type Topology } from '../topology';
@@ -102,6 +104,13 @@ ${servers(PORTS.management, false)}`,
     stats realm warren
     # The password comes from ${HAPROXY_ENV_FILE} (root-only, written at boot from the secret).
     stats auth ${STATS_USERNAME}:"\${${STATS_PASSWORD_VAR}}"`);
+    // Metrics go with the stats page (both are the operator's view of this HAProxy); like
+    // node_exporter and rabbitmq_prometheus the endpoint has no password: only adminCidrs reach it.
+    if (d.prometheusExporter)
+      sections.push(`frontend metrics
+    bind :${PORTS.haproxyMetrics}
+    mode http
+    http-request use-service prometheus-exporter if { path /metrics }`);
   }
   return {
     path: HAPROXY_CFG_PATH,

@@ -12,6 +12,7 @@ import {
   INSTANCE_SCRIPTS_DIR,
   STATS_PASSWORD_VAR,
 } from '../../cloudinit';
+import { FRONT_DOOR_PACKAGES, haproxyDialect, PORTS } from '../../topology';
 import { everyHost, run, SCRIPTS_DIR, shippedTopologies, withTempDir } from './helpers';
 
 function haproxyCheck(cfg: string): { code: number; out: string } {
@@ -89,6 +90,16 @@ describe('front-door configurations', () => {
       expect(cfg).toMatch(/^\s+bind :8404$/m);
     });
 
+    it(`${env}/${host.name}: the Prometheus exporter frontend is there exactly where the HAProxy version has it`, () => {
+      const has = haproxyDialect(FRONT_DOOR_PACKAGES[t.image.ubuntu].haproxy).prometheusExporter;
+      const metrics = cfg.split(/\n\n/).find((s) => s.startsWith('frontend metrics'));
+      expect(metrics !== undefined).toBe(has);
+      if (metrics) {
+        expect(metrics).toMatch(new RegExp(`^\\s+bind :${PORTS.haproxyMetrics}$`, 'm'));
+        expect(metrics).toMatch(/^\s+http-request use-service prometheus-exporter if \{ path \/metrics \}$/m);
+      }
+    });
+
     it(`${env}/${host.name}: client affinity sticks AMQP (not management) to the source address, and can be turned off`, () => {
       const backend = (c: string, name: string) =>
         c.split(/\n\n/).find((s) => s.startsWith(`backend ${name}`))!;
@@ -120,6 +131,7 @@ describe('front-door configurations', () => {
       expect(r.out).toMatch(/Configuration file is valid/);
       expect(r.code).toBe(0);
       expect(cfg).not.toContain('stats auth');
+      expect(cfg).not.toContain('prometheus-exporter');
       expect(cfg).toMatch(/server rabbit-01 \S+:15672 check port 15672/);
     });
   }
@@ -130,6 +142,11 @@ describe('front-door configurations', () => {
     const cfg = files.find((f) => f.path === HAPROXY_CFG_PATH)!.content;
     const conf = files.find((f) => f.path === KEEPALIVED_CONF_PATH)!.content;
     expect(haproxyCheck(cfg.replace('balance leastconn', 'balance fastest')).code).not.toBe(0);
+    const lts = frontDoorHosts.find((h) => h.env === 'lts')!;
+    const ltsCfg = renderHostFiles(lts.t, lts.host.name, 'lab').find(
+      (f) => f.path === HAPROXY_CFG_PATH,
+    )!.content;
+    expect(haproxyCheck(ltsCfg.replace('prometheus-exporter', 'prometheus-exporterx')).code).not.toBe(0);
     expect(keepalivedCheck(conf.replace(/virtual_router_id \d+/, 'virtual_router_id 300')).code).not.toBe(0);
   });
 });

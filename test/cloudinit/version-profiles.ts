@@ -97,6 +97,8 @@ export const HAPROXY_KEYWORDS = {
   'server:fall': { since: '1.0.0' },
   'server:rise': { since: '1.0.0' },
   'stats socket:expose-fd': { since: '1.8.0' },
+  /** The built-in Prometheus exporter: `http-request use-service prometheus-exporter`. */
+  'http-request use-service': { since: '2.0.0' },
   /** `"${VAR}"` in a quoted word. */
   'env-var-in-quotes': { since: '1.6.0' },
 } as const satisfies Record<string, FeatureRow>;

@@ -15,6 +15,8 @@ export interface HaproxyDialect {
   readonly httpCheckSend: boolean;
   /** `send-proxy-v2` on servers (1.5+); a check with its own `port` never sends the PROXY header. */
   readonly sendProxyV2: boolean;
+  /** `http-request use-service prometheus-exporter` (2.0+; Debian and Ubuntu build it in). */
+  readonly prometheusExporter: boolean;
 }
 
 const HAPROXY_FEATURES = {
@@ -22,6 +24,7 @@ const HAPROXY_FEATURES = {
   exposeFdListeners: { since: '1.8.0' },
   httpCheckSend: { since: '2.2.0' },
   sendProxyV2: { since: '1.5.0' },
+  prometheusExporter: { since: '2.0.0' },
 } as const satisfies Record<string, FeatureRow>;
 
 export function haproxyDialect(version: string): HaproxyDialect {

@@ -33,6 +33,8 @@ const RABBITMQ_FEATURES = {
   criticalityChecksCli: { since: '3.8.0' },
   /** The same checks over HTTP: `/api/health/checks/node-is-quorum-critical`, `…/node-is-mirror-sync-critical`. */
   httpCriticalityChecks: { since: '3.8.10' },
+  /** The `rabbitmq_prometheus` plugin: Prometheus metrics on port 15692 (`/metrics`, `/metrics/per-object`). */
+  prometheusPlugin: { since: '3.8.0' },
 } as const satisfies Record<string, FeatureRow>;
 
 export type RabbitFeature = keyof typeof RABBITMQ_FEATURES;
