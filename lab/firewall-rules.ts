@@ -4,7 +4,7 @@
  * Role sources become the lab addresses of the hosts with that role; CIDR sources stay CIDRs.
  * Pure: returns `iptables-restore` input.
  */
-import { inboundFlows, type Flow, type PolicyRole, type Topology } from '../topology';
+import { inboundFlows, LAB_POLICY_OPTIONS, type Flow, type PolicyRole, type Topology } from '../topology';
 import type { LabPlan } from './lab-plan';
 
 function sources(flow: Flow, plan: LabPlan): string[] {
@@ -28,7 +28,8 @@ export function firewallRules(t: Topology, plan: LabPlan, role: PolicyRole): str
     '-A INPUT -i lo -j ACCEPT',
     '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
   ];
-  for (const flow of inboundFlows(t, role)) {
+  // The lab's admins (its client namespace) reach nodes directly: `warren lab roll` and the bench need it.
+  for (const flow of inboundFlows(t, role, LAB_POLICY_OPTIONS)) {
     const comment = `-m comment --comment ${quote(flow.purpose)}`;
     for (const src of sources(flow, plan)) {
       if (flow.protocol === 'vrrp') {

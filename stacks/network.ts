@@ -67,6 +67,8 @@ export class Network extends Construct {
   readonly endpointServices: readonly EndpointService[];
   /** Whether traffic can leave the VPC through an internet gateway. */
   readonly hasInternetGateway: boolean;
+  /** The interface endpoints' security group, when endpoints were created. */
+  endpointSecurityGroupId?: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -148,6 +150,7 @@ export class Network extends Construct {
       vpcId: this.vpcId,
       tags: { Name: `warren-${props.envName}-endpoints` },
     });
+    this.endpointSecurityGroupId = sg.id;
     const cidrs = vpcCidr ? [vpcCidr] : props.subnets.map((s) => s.cidr);
     cidrs.forEach((cidr, i) => {
       new VpcSecurityGroupIngressRule(this, `endpoints-https-${i}`, {

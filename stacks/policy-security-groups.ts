@@ -1,7 +1,10 @@
 /**
  * One security group per role, with exactly the ingress rules of the network policy
- * (security-group-rules.ts). Egress is open: the policy, like the lab's firewall, governs what
- * reaches a host, and a new VPC has no route out unless one is asked for.
+ * (security-group-rules.ts) and egress only where a host needs it: the policy's flows it starts (its
+ * peers, the nodes behind the front door) and HTTPS to the AWS APIs (the VPC endpoints' group, or,
+ * in an existing VPC whose route to the APIs warren does not know, any address on 443). No group
+ * allows all egress; Amazon DNS, NTP (169.254.169.123) and the metadata service are not filtered
+ * by security groups, so they need no rule.
  */
 import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
@@ -10,9 +13,12 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { PolicyRole, Topology } from '../topology';
 import {
+  AWS_API_CALLERS,
   policyRoles,
+  securityGroupEgressRules,
   securityGroupName,
   securityGroupRules,
+  type SecurityGroupEgressRule,
   type SecurityGroupRule,
 } from './security-group-rules';
 import { escapeTerraform } from './terraform-string';
@@ -20,6 +26,11 @@ import { escapeTerraform } from './terraform-string';
 export interface PolicySecurityGroupsProps {
   readonly topology: Topology;
   readonly vpcId: string;
+  /**
+   * The VPC endpoints' security group: the hosts' HTTPS to the AWS APIs goes there only.
+   * @default none: HTTPS to 0.0.0.0/0 (an existing VPC reaches the APIs by a route of its owner's)
+   */
+  readonly awsApiSecurityGroupId?: string;
 }
 
 const ROLE_DESCRIPTIONS: Record<PolicyRole, string> = {
@@ -31,6 +42,8 @@ const ROLE_DESCRIPTIONS: Record<PolicyRole, string> = {
 export class PolicySecurityGroups extends Construct {
   /** The rules rendered, as data (what the review summary shows). */
   readonly rules: readonly SecurityGroupRule[];
+  /** The egress rules between roles, as data. */
+  readonly egressRules: readonly SecurityGroupEgressRule[];
   private readonly groups = new Map<PolicyRole, SecurityGroup>();
 
   constructor(scope: Construct, id: string, props: PolicySecurityGroupsProps) {
@@ -46,11 +59,32 @@ export class PolicySecurityGroups extends Construct {
         tags: { Name: name, 'warren:role': role },
       });
       this.groups.set(role, sg);
-      new VpcSecurityGroupEgressRule(this, `${role}-egress`, {
-        securityGroupId: sg.id,
-        ipProtocol: '-1',
-        cidrIpv4: '0.0.0.0/0',
-        description: 'all outbound (the network policy governs inbound)',
+      if (AWS_API_CALLERS.includes(role)) {
+        new VpcSecurityGroupEgressRule(this, `${role}-egress-aws-apis`, {
+          securityGroupId: sg.id,
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          ...(props.awsApiSecurityGroupId !== undefined
+            ? { referencedSecurityGroupId: props.awsApiSecurityGroupId }
+            : { cidrIpv4: '0.0.0.0/0' }),
+          description:
+            props.awsApiSecurityGroupId !== undefined
+              ? 'HTTPS to the AWS APIs through the VPC endpoints'
+              : 'HTTPS to the AWS APIs through the existing VPC route',
+          tags: { Name: `${role}-egress-aws-apis` },
+        });
+      }
+    }
+    this.egressRules = securityGroupEgressRules(t);
+    for (const rule of this.egressRules) {
+      new VpcSecurityGroupEgressRule(this, rule.id, {
+        securityGroupId: this.securityGroup(rule.group).id,
+        ipProtocol: rule.ipProtocol,
+        ...(rule.fromPort !== undefined ? { fromPort: rule.fromPort, toPort: rule.toPort } : {}),
+        referencedSecurityGroupId: this.securityGroup(rule.destination).id,
+        description: escapeTerraform(rule.description),
+        tags: { Name: rule.id },
       });
     }
     for (const rule of this.rules) {

@@ -6,6 +6,9 @@
  */
 import { networkPolicy, type Flow, type PolicyRole, type Topology } from '../topology';
 
+/** The roles whose hosts call AWS APIs (SSM for secrets, EC2 for the VIP): the NLB calls none. */
+export const AWS_API_CALLERS: readonly PolicyRole[] = ['rabbitmq', 'haproxy'];
+
 /** IP protocol number of VRRP (keepalived's advertisements). */
 export const VRRP_PROTOCOL = '112';
 
@@ -64,6 +67,57 @@ export function securityGroupRules(t: Topology): SecurityGroupRule[] {
           purposes: [flow.purpose],
         });
       }
+    }
+  }
+  return [...merged.values()].map(({ rule, purposes }) => ({
+    ...rule,
+    description: ruleDescription(purposes),
+  }));
+}
+
+export interface SecurityGroupEgressRule {
+  /** Construct id, stable across synths. */
+  readonly id: string;
+  /** The role whose security group sends the traffic. */
+  readonly group: PolicyRole;
+  readonly ipProtocol: 'tcp' | typeof VRRP_PROTOCOL;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  /** The receiving role's security group. */
+  readonly destination: PolicyRole;
+  readonly description: string;
+}
+
+/**
+ * The egress between warren's roles: one rule per flow of the policy that a role starts (a security
+ * group is stateful, so replies to inbound flows need none). What else a host may send, HTTPS to the
+ * AWS APIs, is plumbing the stack adds (policy-security-groups.ts), like the endpoints' own group.
+ */
+export function securityGroupEgressRules(t: Topology): SecurityGroupEgressRule[] {
+  const merged = new Map<
+    string,
+    { rule: Omit<SecurityGroupEgressRule, 'description'>; purposes: string[] }
+  >();
+  for (const flow of networkPolicy(t)) {
+    if (flow.from.kind !== 'role') continue;
+    const from = flow.from.role;
+    const ipProtocol = flow.protocol === 'vrrp' ? VRRP_PROTOCOL : 'tcp';
+    const ports = flow.protocol === 'vrrp' ? {} : { fromPort: flow.fromPort, toPort: flow.toPort };
+    const portId =
+      flow.protocol === 'vrrp'
+        ? ''
+        : flow.fromPort === flow.toPort
+          ? `-${flow.fromPort}`
+          : `-${flow.fromPort}-${flow.toPort}`;
+    const id = `${from}-egress-${flow.protocol}${portId}-to-${flow.to}`;
+    const existing = merged.get(id);
+    if (existing) {
+      if (!existing.purposes.includes(flow.purpose)) existing.purposes.push(flow.purpose);
+    } else {
+      merged.set(id, {
+        rule: { id, group: from, ipProtocol, ...ports, destination: flow.to },
+        purposes: [flow.purpose],
+      });
     }
   }
   return [...merged.values()].map(({ rule, purposes }) => ({

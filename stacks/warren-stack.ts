@@ -102,6 +102,9 @@ export class WarrenStack extends TerraformStack {
     this.securityGroups = new PolicySecurityGroups(this, 'security-groups', {
       topology: t,
       vpcId: this.network.vpcId,
+      ...(this.network.endpointSecurityGroupId !== undefined
+        ? { awsApiSecurityGroupId: this.network.endpointSecurityGroupId }
+        : {}),
     });
 
     const rabbitImage = new MachineImage(this, 'rabbitmq-image', {

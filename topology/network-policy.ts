@@ -36,7 +36,22 @@ function tcp(
   return { from, to, protocol: 'tcp', fromPort, toPort, purpose };
 }
 
-export function networkPolicy(t: Topology): Flow[] {
+export interface PolicyOptions {
+  /**
+   * Let admins reach the nodes' AMQP and management ports directly, past the front door.
+   * @default the topology's `access.directNodeAccess` (false unless it asks)
+   */
+  readonly directNodeAccess?: boolean;
+}
+
+/**
+ * What the lab renders: admins (the lab's client namespace) keep direct access to the nodes, since
+ * `warren lab roll` reads every node's management API and the bench measures AMQP straight to a
+ * node. A lab-only choice: the AWS stacks follow the topology.
+ */
+export const LAB_POLICY_OPTIONS: PolicyOptions = { directNodeAccess: true };
+
+export function networkPolicy(t: Topology, options: PolicyOptions = {}): Flow[] {
   const clients: FlowSource = { kind: 'cidrs', label: 'clients', cidrs: t.access.clientCidrs };
   const admins: FlowSource = { kind: 'cidrs', label: 'admins', cidrs: t.access.adminCidrs };
   const rabbit = role('rabbitmq');
@@ -44,11 +59,17 @@ export function networkPolicy(t: Topology): Flow[] {
     tcp(rabbit, 'rabbitmq', PORTS.epmd, 'epmd between cluster nodes'),
     tcp(rabbit, 'rabbitmq', PORTS.distribution, 'Erlang distribution between cluster nodes'),
     tcp(rabbit, 'rabbitmq', [PORTS.cliFrom, PORTS.cliTo], 'CLI tools between cluster nodes'),
-    // With proxyProtocol on, nodes refuse AMQP that does not start with a PROXY header, so this flow
-    // then serves only tools that speak it; management and diagnostics still work directly.
-    tcp(admins, 'rabbitmq', PORTS.amqp, 'AMQP straight to a node, for operators'),
-    tcp(admins, 'rabbitmq', PORTS.management, 'management straight to a node, for operators'),
   ];
+  // Off by default: every client and operator goes through the front door, whose checks and
+  // limits a direct connection would skip. `warren roll` needs it (it reads each node's API).
+  if (options.directNodeAccess ?? t.access.directNodeAccess) {
+    flows.push(
+      // With proxyProtocol on, nodes refuse AMQP that does not start with a PROXY header, so this flow
+      // then serves only tools that speak it; management and diagnostics still work directly.
+      tcp(admins, 'rabbitmq', PORTS.amqp, 'AMQP straight to a node, for operators'),
+      tcp(admins, 'rabbitmq', PORTS.management, 'management straight to a node, for operators'),
+    );
+  }
   if (t.frontDoor.kind === 'keepalived') {
     const proxy = role('haproxy');
     flows.push(
@@ -85,6 +106,14 @@ export function networkPolicy(t: Topology): Flow[] {
 }
 
 /** The flows that reach one role, for rendering one security group or one host's firewall. */
-export function inboundFlows(t: Topology, to: PolicyRole): Flow[] {
-  return networkPolicy(t).filter((f) => f.to === to);
+export function inboundFlows(t: Topology, to: PolicyRole, options: PolicyOptions = {}): Flow[] {
+  return networkPolicy(t, options).filter((f) => f.to === to);
+}
+
+/**
+ * The flows a role starts, for rendering its egress: a host's outbound traffic to warren's own
+ * roles is exactly the policy's flows from it (replies to inbound flows need no rule).
+ */
+export function outboundFlows(t: Topology, from: PolicyRole, options: PolicyOptions = {}): Flow[] {
+  return networkPolicy(t, options).filter((f) => f.from.kind === 'role' && f.from.role === from);
 }

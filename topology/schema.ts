@@ -146,8 +146,13 @@ const frontDoor = z.discriminatedUnion('kind', [keepalivedFrontDoor, nlbFrontDoo
 const access = z.strictObject({
   /** Who may use AMQP (5672) through the front door. @default the VPC CIDR (or all subnet CIDRs of an existing VPC) */
   clientCidrs: z.array(z.string()).optional(),
-  /** Who may use management (15672), HAProxy stats, SSH, and reach nodes directly. @default same as clientCidrs' default */
+  /** Who may use management (15672), HAProxy stats, SSH, and (with directNodeAccess) reach nodes directly. @default same as clientCidrs' default */
   adminCidrs: z.array(z.string()).optional(),
+  /**
+   * Open the nodes' AMQP (5672) and management (15672) ports to adminCidrs, past the front door.
+   * `warren roll` on AWS needs it (it reads every node's management API). @default false
+   */
+  directNodeAccess: z.boolean().default(false),
   /** EC2 key pair for SSH; without it no SSH port is opened. @default none */
   sshKeyName: z.string().optional(),
   /** Give instances public IPs. @default false */

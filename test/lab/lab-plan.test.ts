@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { firewallRules, labPlan } from '../../lab';
 import { imageHash } from '../../lab/lab-image';
 import { generateSecret } from '../../lab/lab-secrets';
-import { inboundFlows, SECRET_KEYS } from '../../topology';
+import { inboundFlows, LAB_POLICY_OPTIONS, SECRET_KEYS } from '../../topology';
 import { listEnvironments, loadEnvironment, run } from '../../workspace';
 
 describe('labPlan', () => {
@@ -60,7 +60,7 @@ describe('firewallRules', () => {
         const rules = firewallRules(t, plan, role);
         expect(rules).toMatch(/^:INPUT DROP/m);
         const accepts = rules.split('\n').filter((l) => l.startsWith('-A INPUT -s '));
-        const expected = inboundFlows(t, role).reduce(
+        const expected = inboundFlows(t, role, LAB_POLICY_OPTIONS).reduce(
           (n, f) =>
             n +
             (f.from.kind === 'cidrs'

@@ -99,7 +99,10 @@ describe('warren-elb', () => {
     expect(rules.some((r) => r.ip_protocol === '112')).toBe(false);
   });
 
-  it('merges client and admin flows that coincide into one rule (AWS refuses duplicates)', () => {
+  it('merges client and admin flows that coincide into one rule (AWS refuses duplicates)', async () => {
+    // Direct node access on, so operators' AMQP to the nodes shares the VPC CIDR with other flows.
+    const direct = await variant('elb', (i) => void (i.access = { ...i.access, directNodeAccess: true }));
+    const tf = parse(synth(buildStack(direct)));
     const keys = resources(tf, 'aws_vpc_security_group_ingress_rule').map((r) =>
       JSON.stringify([
         r.security_group_id,

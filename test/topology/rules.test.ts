@@ -452,7 +452,12 @@ describe('defaults', () => {
       heartbeatSeconds: 60,
     });
     expect(t.frontDoor).toEqual({ kind: 'nlb', internal: true, clientAffinity: true });
-    expect(t.access).toEqual({ clientCidrs: ['10.9.0.0/16'], adminCidrs: ['10.9.0.0/16'], publicIps: false });
+    expect(t.access).toEqual({
+      clientCidrs: ['10.9.0.0/16'],
+      adminCidrs: ['10.9.0.0/16'],
+      publicIps: false,
+      directNodeAccess: false,
+    });
     expect(t.tags).toEqual({});
   });
 
