@@ -7,6 +7,7 @@
  * volume id) filled in from the state. A change to the set of hosts is reported, never rolled.
  */
 import { createHash } from 'node:crypto';
+import { renderTemplate, type ReferenceLookup } from '../stacks';
 
 export interface StackInstance {
   /** Terraform address, `aws_instance.rabbitmq_rabbit-01_instance_BE59F489`. */
@@ -59,37 +60,7 @@ const sha1 = (text: string) => createHash('sha1').update(text, 'utf8').digest('h
 type Json = Record<string, unknown>;
 
 /** Looks up `TYPE.NAME.ATTR` (or `data.TYPE.NAME.ATTR`) in the state; undefined when not there. */
-export type StateLookup = (reference: string) => string | undefined;
-
-/**
- * The string Terraform makes of a template whose only interpolations are plain references
- * (`${aws_ebs_volume.x.id}`), following HCL's scanner (`$${` → `${`, `%%{` → `%{`); undefined when
- * a reference is not in the state or the template holds anything else (a function, a directive).
- */
-export function renderTemplate(template: string, lookup: StateLookup): string | undefined {
-  let out = '';
-  let i = 0;
-  while (i < template.length) {
-    if (template.startsWith('$${', i) || template.startsWith('%%{', i)) {
-      out += template[i] + '{';
-      i += 3;
-    } else if (template.startsWith('%{', i)) {
-      return undefined;
-    } else if (template.startsWith('${', i)) {
-      const end = template.indexOf('}', i);
-      const ref = end === -1 ? '' : template.slice(i + 2, end).trim();
-      if (!/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+$/.test(ref)) return undefined;
-      const value = lookup(ref);
-      if (value === undefined) return undefined;
-      out += value;
-      i = end + 1;
-    } else {
-      out += template[i];
-      i += 1;
-    }
-  }
-  return out;
-}
+export type StateLookup = ReferenceLookup;
 
 /** A lookup of plain references in a `terraform show -json` state. */
 export function stateLookup(state: unknown): StateLookup {

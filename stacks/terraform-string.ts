@@ -12,25 +12,49 @@ export function escapeTerraform(text: string): string {
   return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
+/** Resolves a plain reference (`TYPE.NAME.ATTR`, `data.TYPE.NAME.ATTR`); undefined when unknown. */
+export type ReferenceLookup = (reference: string) => string | undefined;
+
+const PLAIN_REFERENCE = /^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+$/;
+
 /**
- * The string Terraform makes of a template that holds no interpolation or directive, following
- * HCL's template scanner (`$${` → `${`, `%%{` → `%{`, anything else literal). Throws at the first
- * unescaped `${` or `%{`, naming its offset: that text would be evaluated, not kept.
+ * The string Terraform makes of a template, following HCL's template scanner (`$${` → `${`,
+ * `%%{` → `%{`, anything else literal), with each plain-reference interpolation
+ * (`${aws_ebs_volume.x.id}`) replaced by what `lookup` gives. Undefined when a reference is unknown
+ * or the template holds anything else (a function call, a directive): that text would need Terraform.
  */
-export function terraformLiteral(template: string): string {
+export function renderTemplate(template: string, lookup: ReferenceLookup): string | undefined {
   let out = '';
   let i = 0;
   while (i < template.length) {
     if (template.startsWith('$${', i) || template.startsWith('%%{', i)) {
       out += template[i] + '{';
       i += 3;
-    } else if (template.startsWith('${', i) || template.startsWith('%{', i)) {
-      const near = template.slice(Math.max(0, i - 20), i + 20).replace(/\n/g, '\\n');
-      throw new Error(`unescaped Terraform template sequence at offset ${i}: …${near}…`);
+    } else if (template.startsWith('%{', i)) {
+      return undefined;
+    } else if (template.startsWith('${', i)) {
+      const end = template.indexOf('}', i);
+      const ref = end === -1 ? '' : template.slice(i + 2, end).trim();
+      const value = PLAIN_REFERENCE.test(ref) ? lookup(ref) : undefined;
+      if (value === undefined) return undefined;
+      out += value;
+      i = end + 1;
     } else {
       out += template[i];
       i += 1;
     }
   }
   return out;
+}
+
+/**
+ * The string Terraform makes of a template that holds no interpolation or directive. Throws at the
+ * first unescaped `${` or `%{`, naming its offset: that text would be evaluated, not kept.
+ */
+export function terraformLiteral(template: string): string {
+  const literal = renderTemplate(template, () => undefined);
+  if (literal !== undefined) return literal;
+  const offset = [...template.matchAll(/(?<![$%])[$%]\{/g)][0]?.index ?? 0;
+  const near = template.slice(Math.max(0, offset - 20), offset + 20).replace(/\n/g, '\\n');
+  throw new Error(`unescaped Terraform template sequence at offset ${offset}: …${near}…`);
 }
