@@ -1,6 +1,6 @@
 // Lint rules: typescript-eslint's recommended set, plus the layers (docs/design.md "Layout"): the
-// pure core (topology/, cloudinit/, images/, stacks/) does no file or process I/O, and imports only
-// go down: topology ← cloudinit ← images ← stacks ← workspace ← roll ← aws ← lab ← cli. Formatting is
+// pure core (topology/, cloudinit/, images/, monitoring/, stacks/) does no file or process I/O, and imports only
+// go down: topology ← cloudinit ← images ← monitoring ← stacks ← workspace ← roll ← aws ← lab ← cli. Formatting is
 // prettier's job.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -15,8 +15,19 @@ const IO_MODULES = [
 ];
 
 /** Each folder, bottom first, with the folders above it that it must not import. */
-const LAYERS = ['topology', 'cloudinit', 'images', 'stacks', 'workspace', 'roll', 'aws', 'lab', 'cli'];
-const PURE = new Set(['topology', 'cloudinit', 'images', 'stacks']);
+const LAYERS = [
+  'topology',
+  'cloudinit',
+  'images',
+  'monitoring',
+  'stacks',
+  'workspace',
+  'roll',
+  'aws',
+  'lab',
+  'cli',
+];
+const PURE = new Set(['topology', 'cloudinit', 'images', 'monitoring', 'stacks']);
 /** Programs are run only through workspace/run-process.ts (run, runOk, start, runSync). */
 const PROCESS_MODULES = ['child_process', 'node:child_process'];
 

@@ -35,6 +35,8 @@ const RABBITMQ_FEATURES = {
   httpCriticalityChecks: { since: '3.8.10' },
   /** The `rabbitmq_prometheus` plugin: Prometheus metrics on port 15692 (`/metrics`, `/metrics/per-object`). */
   prometheusPlugin: { since: '3.8.0' },
+  /** `/metrics/detailed?family=…` on the plugin's port: chosen metric families, per object. */
+  prometheusDetailedEndpoint: { since: '3.10.0' },
 } as const satisfies Record<string, FeatureRow>;
 
 export type RabbitFeature = keyof typeof RABBITMQ_FEATURES;
