@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdktf';
 import { renderUserData, type UserDataOptions } from '../cloudinit';
+import { monitoringFiles } from '../monitoring';
 import { renderReviewSummary, stateBackendFromEnv, WarrenStack, type StateBackendOptions } from '../stacks';
 import { stackId, type Topology } from '../topology';
 import { requireEnvironments, selectionFromProcessEnv, type LoadedEnvironment } from '../workspace';
@@ -92,7 +93,7 @@ export function reviewOf(stack: WarrenStack): string {
   });
 }
 
-/** Synthesizes every stack into `outdir` and writes `outdir/review/<env>.md`. */
+/** Synthesizes every stack into `outdir` and writes `outdir/review/<env>.md` and `outdir/monitoring/<env>/`. */
 export function synthesizeApp(options: SynthOptions = {}): SynthResult {
   return writeApp(buildApp(options));
 }
@@ -107,5 +108,10 @@ export function writeApp({ app, stacks }: { app: App; stacks: readonly WarrenSta
     writeFileSync(file, reviewOf(stack));
     return file;
   });
+  for (const stack of stacks) {
+    const dir = path.join(app.outdir, 'monitoring', stack.topology.name);
+    mkdirSync(dir, { recursive: true });
+    for (const f of monitoringFiles(stack.topology)) writeFileSync(path.join(dir, f.name), f.content);
+  }
   return { outdir: app.outdir, stacks, reviews };
 }
