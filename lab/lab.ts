@@ -448,6 +448,11 @@ export async function startHost(env: string, host: string, opts: LabOptions = {}
 export interface ReplaceOptions extends LabOptions {
   /** Also a blank data volume (the old one is destroyed): a node whose volume was lost. */
   readonly blank?: boolean;
+  /**
+   * Shut the old instance down cleanly first (bounded, then a crash), as terminating an EC2
+   * instance does; without it the old instance dies as a crashed machine does.
+   */
+  readonly graceful?: boolean;
 }
 
 /**
@@ -460,7 +465,8 @@ export async function replaceHost(env: string, host: string, opts: ReplaceOption
   const state = stateOrThrow(env);
   const h = hostState(state, host);
   if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it cannot be replaced`);
-  await crashInstance(env, host, h.launcher);
+  if (opts.graceful) await stopInstance(env, host, h.launcher, 90_000);
+  else await crashInstance(env, host, h.launcher);
   delete h.launcher;
   writeState(state);
   if (opts.blank && h.volume) {

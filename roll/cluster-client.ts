@@ -82,6 +82,14 @@ export interface ManagementClientOptions {
   readonly noCliReason?: string;
   /** Per request. @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * How a request reaches the nodes: the lab's nodes live in network namespaces this process is
+   * not in, so the lab passes one that asks from its client namespace. @default global fetch
+   */
+  readonly fetch?: (
+    url: string,
+    init: { headers: Record<string, string>; signal: AbortSignal },
+  ) => Promise<Response>;
 }
 
 interface ApiNode {
@@ -118,7 +126,7 @@ export function managementClusterClient(opts: ManagementClientOptions): ClusterC
   /** GET on one endpoint: status and parsed body, or undefined when it does not answer. */
   const get = async (base: string, path: string): Promise<{ status: number; body: unknown } | undefined> => {
     try {
-      const res = await fetch(`${base}/api/${path}`, {
+      const res = await (opts.fetch ?? fetch)(`${base}/api/${path}`, {
         headers: { authorization: auth },
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -7,6 +7,7 @@ import {
   killHost,
   labDown,
   labStatus,
+  labRoll,
   labUp,
   partitionHost,
   replaceHost,
@@ -35,6 +36,11 @@ Subcommands:
   partition HOST        cut HOST's network link (it keeps running, alone)
   heal HOST             restore HOST's link
   exec HOST -- CMD…     run a command inside HOST (the client host is a plain namespace)
+  roll [--host HOST…]   replace every RabbitMQ and HAProxy host one at a time through the same
+                        orchestrator as warren roll (cluster healthy, no quorum or last mirror
+                        lost, drain, replace keeping the data volume, wait until back and in
+                        sync); nodes first (fewest queue leaders first), the VIP holder last. A
+                        stopped roll continues with the hosts it had left when run again
 
 \`up\` boots the selected environment's file; every other subcommand acts on that environment's
 running lab as it was booted (its lab.json), whatever the file says now. \`down\` also works when
@@ -44,12 +50,14 @@ Options:
 ${ENV_HELP}
       --json            (status) print JSON
       --blank           (replace) a blank data volume as well: a node that lost its volume
+      --host HOST       (roll) only this host; repeat for more
   -h, --help            this text
 
 Examples:
   npm run lab -- up
   npm run lab -- exec rabbit-01 -- rabbitmqctl cluster_status
   npm run lab -- kill rabbit-02 && npm run lab -- start rabbit-02
+  npm run lab -- roll --host rabbit-02 --host haproxy-02
   npm run lab -- down`;
 
 function say(line: string): void {
@@ -72,7 +80,7 @@ function printStatus(s: LabStatus): void {
 }
 
 const HOST_COMMANDS = ['kill', 'start', 'replace', 'partition', 'heal'] as const;
-const KNOWN: readonly string[] = ['up', 'down', 'status', 'exec', ...HOST_COMMANDS];
+const KNOWN: readonly string[] = ['up', 'down', 'status', 'exec', 'roll', ...HOST_COMMANDS];
 
 export const labCommand: Command = {
   name: 'lab',
@@ -85,24 +93,34 @@ export const labCommand: Command = {
     const command = dash === -1 ? [] : argv.slice(dash + 1);
     const { values, positionals } = parseFlags(
       own,
-      { ...ENV_FLAGS, json: { type: 'boolean' }, blank: { type: 'boolean' } },
+      {
+        ...ENV_FLAGS,
+        json: { type: 'boolean' },
+        blank: { type: 'boolean' },
+        host: { type: 'string', multiple: true },
+      },
       true,
     );
     const [sub, host, ...extra] = positionals;
     if (sub === undefined)
       throw new UserError(
-        'give a subcommand: up, down, status, kill, start, replace, partition, heal, exec (see --help)',
+        'give a subcommand: up, down, status, kill, start, replace, partition, heal, exec, roll (see --help)',
       );
     const needsHost = (HOST_COMMANDS as readonly string[]).includes(sub) || sub === 'exec';
     if (needsHost && host === undefined)
       throw new UserError(`warren lab ${sub} needs a HOST (see warren lab status)`);
-    if (!needsHost && host !== undefined) throw new UserError(`unexpected argument '${host}' (see --help)`);
+    if (!needsHost && host !== undefined)
+      throw new UserError(
+        `unexpected argument '${host}'${sub === 'roll' ? ' (name hosts with --host HOST)' : ''} (see --help)`,
+      );
     if (extra.length > 0)
       throw new UserError(
         `unexpected argument '${extra[0]}'${sub === 'exec' ? ' (put the command after --)' : ''}`,
       );
     if (!KNOWN.includes(sub)) throw new UserError(`unknown subcommand '${sub}' (see --help)`);
     if (values.blank && sub !== 'replace') throw new UserError('--blank goes with replace only');
+    if (values.host && sub !== 'roll')
+      throw new UserError(`--host goes with roll only (${sub} takes the host as its argument)`);
     let loaded: LoadedEnvironment | undefined;
     try {
       loaded = selectEnvironment(values);
@@ -156,6 +174,11 @@ export const labCommand: Command = {
         await healHost(env, host as string);
         console.log(`${host}: link restored`);
         return 0;
+      case 'roll': {
+        console.log(`warren lab roll: ${env}`);
+        await labRoll(env, { onProgress: say, ...(values.host ? { hosts: values.host } : {}) });
+        return 0;
+      }
       case 'exec': {
         if (command.length === 0)
           throw new UserError(

@@ -10,6 +10,7 @@ import { type Topology } from '../../topology';
 import { brokerArgs, startAgent, type AgentEvent, type AgentProcess } from './agent-process';
 import { waitHealthy } from './cluster-view';
 import type { LoadResult } from './load-client';
+import type { Timeline } from './message-ledger';
 
 export interface DrillContext {
   readonly env: string;
@@ -23,6 +24,11 @@ export interface DrillContext {
   trafficFlows(n?: number, timeoutMs?: number): Promise<number>;
   /** Facts the drill wants in its report (which node was killed, how long the VIP took, …). */
   note(key: string, value: unknown): void;
+  /**
+   * Notes under `key` the longest stretch without a confirm between two instants (epoch ms), in
+   * seconds, once the load has drained (the runner has the whole timeline only then).
+   */
+  noteConfirmGap(key: string, fromMs: number, toMs: number): void;
 }
 
 export interface Drill {
@@ -75,6 +81,7 @@ export async function runDrill(env: string, drill: Drill, opts: DrillOptions = {
     '20',
   ]);
   const notes: Record<string, unknown> = {};
+  const gapWindows: { key: string; fromMs: number; toMs: number }[] = [];
   const progress = (e: AgentEvent) => e.kind === 'progress';
   const latest = () => {
     const p = [...load.events].reverse().find(progress) as
@@ -89,6 +96,7 @@ export async function runDrill(env: string, drill: Drill, opts: DrillOptions = {
     load,
     log,
     note: (k, v) => (notes[k] = v),
+    noteConfirmGap: (key, fromMs, toMs) => gapWindows.push({ key, fromMs, toMs }),
     async trafficFlows(n = 200, timeoutMs = 120_000) {
       const start = Date.now();
       const base = latest();
@@ -112,6 +120,8 @@ export async function runDrill(env: string, drill: Drill, opts: DrillOptions = {
     await ctx.trafficFlows(200, 180_000);
     load.stop();
     const result = await load.result;
+    for (const w of gapWindows)
+      notes[w.key] = longestConfirmGapMsIn(result.timeline, result.startedAt, w.fromMs, w.toMs) / 1000;
     log(
       `published ${result.published}, confirmed ${result.confirmed}, consumed ${result.consumed}, duplicates ${result.duplicates}, lost ${result.lost}`,
     );
@@ -140,6 +150,28 @@ export async function runDrill(env: string, drill: Drill, opts: DrillOptions = {
     await restoreLab(env, log).catch((r: unknown) => log(`restore failed: ${(r as Error).message}`));
     throw e;
   }
+}
+
+/**
+ * The longest run of confirm-less buckets of `timeline` (which starts at `startedAt`, epoch ms)
+ * within [fromMs, toMs), in ms. Unlike the whole run's figure, a gap touching the window's edges
+ * counts: the window is the operation being judged, and traffic flowed before it began.
+ */
+export function longestConfirmGapMsIn(
+  timeline: Pick<Timeline, 'bucketMs' | 'confirmed'>,
+  startedAt: number,
+  fromMs: number,
+  toMs: number,
+): number {
+  const first = Math.max(0, Math.floor((fromMs - startedAt) / timeline.bucketMs));
+  const end = Math.floor((toMs - startedAt) / timeline.bucketMs);
+  let best = 0;
+  let run = 0;
+  for (let i = first; i < end; i++) {
+    run = (timeline.confirmed[i] ?? 0) === 0 ? run + 1 : 0;
+    best = Math.max(best, run);
+  }
+  return best * timeline.bucketMs;
 }
 
 /** Puts the lab back after a failed drill: every stopped host started, every cut link restored. */

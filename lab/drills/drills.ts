@@ -3,7 +3,17 @@
  * the automation) does next, and checks what the cluster must do on its own. The runner around them
  * (drill-runner.ts) keeps traffic flowing through the front door and counts every message.
  */
-import { healHost, killHost, labStatus, partitionHost, replaceHost, startHost } from '../index';
+import {
+  execInHost,
+  healHost,
+  killHost,
+  labClusterClient,
+  labRoll,
+  labStatus,
+  partitionHost,
+  replaceHost,
+  startHost,
+} from '../index';
 import type { Drill, DrillContext } from './drill-runner';
 import {
   clusterNodes,
@@ -331,6 +341,112 @@ export const fullStopRestart: Drill = {
   },
 };
 
+/** Runs a shell line inside a host; throws with its output when it fails. */
+async function sh(env: string, host: string, line: string): Promise<string> {
+  const r = await execInHost(env, host, ['sh', '-c', line], { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${host}: ${line} failed (${r.code}): ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout.trim();
+}
+
+const MARKER = '/var/lib/rabbitmq/warren-roll-marker';
+
+/**
+ * What shows that a node came back from its own volume and not empty: a marker file written on the
+ * volume before the roll, and the inode of its Mnesia directory (a node that started on a blank
+ * volume, or re-created its database, has a new one). The instance-id shows it WAS replaced.
+ */
+async function volumeEvidence(env: string, host: string) {
+  const [marker = '', mnesiaInode = '', instanceId = ''] = (
+    await sh(
+      env,
+      host,
+      `cat ${MARKER} 2>/dev/null || echo -; stat -c %i /var/lib/rabbitmq/mnesia/rabbit@${host}; cat /var/lib/cloud/data/instance-id`,
+    )
+  ).split('\n');
+  return { marker, mnesiaInode, instanceId };
+}
+
+export const rollingReplace: Drill = {
+  name: 'rolling-replace',
+  summary:
+    'lab roll: every host replaced one at a time (drain, new instance on its kept volume, back in sync), never fewer than N−1 nodes running',
+  async run(ctx) {
+    const nodes = rabbitHosts(ctx.status);
+    const hosts = [...nodes, ...haproxyHosts(ctx.status)];
+    const token = `roll-${Date.now().toString(36)}`;
+    const before = new Map<string, Awaited<ReturnType<typeof volumeEvidence>>>();
+    for (const h of nodes) {
+      await sh(ctx.env, h, `echo ${token} > ${MARKER} && sync`);
+      before.set(h, await volumeEvidence(ctx.env, h));
+    }
+    const instanceBefore = new Map<string, string>();
+    for (const h of hosts) instanceBefore.set(h, await sh(ctx.env, h, 'cat /var/lib/cloud/data/instance-id'));
+
+    // The running node count, sampled every second through the management API while the roll runs.
+    const cluster = labClusterClient(ctx.env);
+    let minRunning = nodes.length;
+    let samples = 0;
+    let sampleFailures = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const t0 = Date.now();
+        try {
+          const s = await cluster.status();
+          const running = s.nodes.filter((n) => n.running).length;
+          minRunning = Math.min(minRunning, running);
+          samples++;
+        } catch {
+          sampleFailures++;
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - t0))));
+      }
+    })();
+
+    const start = Date.now();
+    let end = start;
+    try {
+      const r = await labRoll(ctx.env, { onProgress: (l) => ctx.log(`roll: ${l}`) });
+      end = Date.now();
+      ctx.note('rolled', r.replaced);
+    } finally {
+      sampling = false;
+      await sampler;
+      ctx.note('rollSeconds', (Date.now() - start) / 1000);
+      ctx.note('minRunningNodes', minRunning);
+      ctx.note('runningSamples', samples);
+      ctx.note('runningSampleFailures', sampleFailures);
+    }
+    ctx.noteConfirmGap('rollLongestConfirmGapSeconds', start, end);
+    if (minRunning < nodes.length - 1)
+      throw new Error(
+        `only ${minRunning} of ${nodes.length} RabbitMQ nodes ran at one point during the roll (never fewer than ${nodes.length - 1} allowed)`,
+      );
+    if (samples < (end - start) / 2_000)
+      throw new Error(
+        `the running node count was sampled only ${samples} times in ${(end - start) / 1000} s`,
+      );
+
+    const problems: string[] = [];
+    for (const h of hosts) {
+      const id = await sh(ctx.env, h, 'cat /var/lib/cloud/data/instance-id');
+      if (id === instanceBefore.get(h)) problems.push(`${h} was not replaced (instance-id ${id})`);
+    }
+    for (const h of nodes) {
+      const was = before.get(h)!;
+      const now = await volumeEvidence(ctx.env, h);
+      if (now.marker !== token) problems.push(`${h} came back without the marker written on its volume`);
+      if (now.mnesiaInode !== was.mnesiaInode)
+        problems.push(`${h}'s Mnesia directory is new (inode ${was.mnesiaInode} → ${now.mnesiaInode})`);
+    }
+    ctx.note('cameBackFromOwnVolume', problems.length === 0 ? nodes : []);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    for (const h of nodes) await sh(ctx.env, h, `rm -f ${MARKER}`);
+    await waitHealthy(ctx.env, 300_000, ctx.log);
+    await waitMirrorsSynced(ctx, 180_000);
+  },
+};
+
 export const ALL_DRILLS: readonly Drill[] = [
   killQueueMaster,
   keepalivedMasterFailover,
@@ -340,6 +456,7 @@ export const ALL_DRILLS: readonly Drill[] = [
   rerunUserDataDrill,
   flakyNetwork,
   fullStopRestart,
+  rollingReplace,
 ];
 
 export function drillsFor(frontDoor: 'keepalived' | 'nlb'): Drill[] {

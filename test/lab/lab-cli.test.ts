@@ -62,11 +62,23 @@ describe('warren lab (arguments)', () => {
   it('documents every subcommand and --topology', async () => {
     const r = await warren('--help');
     expect(r.code).toBe(0);
-    for (const sub of ['up', 'down', 'status', 'kill', 'start', 'replace', 'partition', 'heal', 'exec']) {
+    for (const sub of [
+      'up',
+      'down',
+      'status',
+      'kill',
+      'start',
+      'replace',
+      'partition',
+      'heal',
+      'exec',
+      'roll',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^  ${sub}\\b`, 'm'));
     }
     expect(r.stdout).toMatch(/--topology FILE/);
     expect(r.stdout).toMatch(/replace HOST \[--blank\]/);
+    expect(r.stdout).toMatch(/roll \[--host HOST…\]/);
   });
 
   it('refuses a missing host, a missing command, unknown subcommands and environments, with exit 1', async () => {
@@ -79,6 +91,10 @@ describe('warren lab (arguments)', () => {
       [['kill', 'rabbit-01', '--topology', '/nonexistent/x.yaml'], /x\.yaml/],
       [['status', '--env', 'dev', '--topology', 'environments/dev.ts'], /give --env or --topology, not both/],
       [['kill', 'rabbit-01', '--blank'], /--blank goes with replace only/],
+      [['roll', 'rabbit-01'], /unexpected argument 'rabbit-01' \(name hosts with --host HOST\)/],
+      [['kill', 'rabbit-01', '--host', 'rabbit-02'], /--host goes with roll only/],
+      [['roll', '--host'], /--host.*argument/],
+      [['roll', '--blank'], /--blank goes with replace only/],
       [[], /give a subcommand/],
     ];
     for (const [args, message] of cases) expectUserError(await warren(...args), message, args.join(' '));
@@ -96,6 +112,8 @@ describe('warren lab (no lab, a lab, a damaged lab)', () => {
       ['partition', 'rabbit-01'],
       ['heal', 'rabbit-01'],
       ['exec', 'rabbit-01', '--', 'true'],
+      ['roll'],
+      ['roll', '--host', 'rabbit-01'],
     ]) {
       expectUserError(await warren('--topology', file, ...args), /there is no labclitest lab/, args[0]!);
     }
@@ -117,6 +135,17 @@ describe('warren lab (no lab, a lab, a damaged lab)', () => {
         sub,
       );
     }
+    // roll checks every --host before it changes anything: unknown hosts and the client namespace.
+    expectUserError(
+      await warren('roll', '--host', 'rabbit-01', '--host', 'rabbit-9', '--topology', file),
+      /--host rabbit-9: the labclitest lab has no such host; hosts it rolls: rabbit-01, rabbit-02, rabbit-03, haproxy-01, haproxy-02$/m,
+      'roll --host rabbit-9',
+    );
+    expectUserError(
+      await warren('roll', '--host', 'client', '--topology', file),
+      /--host client: client is the client namespace, not a host a roll replaces/,
+      'roll --host client',
+    );
     const s = await warren('status', '--json', '--topology', file);
     expect(s.code).toBe(0);
     const status = JSON.parse(s.stdout) as { env: string; hosts: { name: string; state: string }[] };
