@@ -3,7 +3,8 @@
  * creates each value with `random_password` and stores it as a SecureString under
  * `/warren/<env>/<key>`; instances read them at boot through their role. The synthesized stack
  * holds only references and parameter names (the values live in Terraform state, which is why the
- * state is local or in an encrypted bucket).
+ * state is local or in an encrypted bucket). The stack encrypts them with the environment's own key
+ * (environment-key.ts).
  */
 import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
@@ -34,6 +35,16 @@ export const SECRET_SPECS: Readonly<Record<SecretKey, SecretSpec>> = {
   },
 };
 
+/**
+ * The secrets each role's boot script reads (cloudinit/scripts/warren-rabbitmq-boot and
+ * warren-haproxy-boot call `warren-secret <key>`); the instance roles may read these and no others.
+ * The admin password's other reader, the health gate, runs as the deployer, not as a host.
+ */
+export const SECRETS_READ_BY = {
+  rabbitmq: ['erlang-cookie', 'admin-password'],
+  haproxy: ['stats-password', 'vrrp-password'],
+} as const satisfies Record<'rabbitmq' | 'haproxy', readonly SecretKey[]>;
+
 export interface ClusterSecretsProps {
   /** The SSM path prefix, e.g. `/warren/dev`; parameters are `<prefix>/<key>`. */
   readonly prefix: string;
@@ -43,9 +54,9 @@ export interface ClusterSecretsProps {
    */
   readonly keys?: readonly SecretKey[];
   /**
-   * KMS key for the SecureStrings.
-   * @default the account's AWS managed key `alias/aws/ssm`, which instance roles may use through
-   * SSM without a KMS grant
+   * KMS key for the SecureStrings (the stack gives its EnvironmentKey).
+   * @default the account's AWS managed key `alias/aws/ssm`, which any principal with
+   * `ssm:GetParameter` may decrypt through SSM
    */
   readonly kmsKeyId?: string;
 }

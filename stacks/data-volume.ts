@@ -28,6 +28,11 @@ export interface DataVolumeProps {
   /** Size in GiB, a whole number from 1 to 16384 (gp3). */
   readonly sizeGiB: number;
   /**
+   * KMS key (ARN) that encrypts the volume.
+   * @default the account's default EBS key
+   */
+  readonly kmsKeyArn?: string;
+  /**
    * The device name of the attachment.
    * @default DATA_VOLUME_DEVICE (`/dev/sdf`)
    */
@@ -60,6 +65,7 @@ export class DataVolume extends Construct {
       size: props.sizeGiB,
       type: 'gp3',
       encrypted: true,
+      ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}),
       finalSnapshot: props.finalSnapshot ?? true,
       tags: {
         Name: `${props.hostName}-data`,

@@ -1,6 +1,7 @@
 /** stacks/: the CDK for Terraform constructs and the app that turns each environment into a stack. */
 export * from './cluster-secrets';
 export * from './data-volume';
+export * from './environment-key';
 export * from './front-door';
 export * from './health-gate';
 export * from './instance-role';

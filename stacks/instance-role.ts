@@ -1,7 +1,8 @@
 /**
  * The IAM role and instance profile of one kind of host. The base permission is reading the
- * environment's SecureStrings (`/warren/<env>/*`) and nothing else; callers add narrow statements
- * (the keepalived pair adds moving its VIP).
+ * parameters its own boot script uses (`/warren/<env>/<key>` for its keys only) and decrypting them
+ * with the environment's key, only through SSM and only for those parameters; callers add narrow
+ * statements (the keepalived pair adds moving its VIP).
  */
 import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
@@ -10,6 +11,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { SecretKey } from '../topology';
 
 /** An IAM policy statement (JSON shape). Values may hold Terraform references. */
 export interface PolicyStatement {
@@ -24,8 +26,16 @@ export interface InstanceRoleProps {
   /** Role name, e.g. `warren-dev-rabbitmq`; at most 64 characters. */
   readonly roleName: string;
   readonly region: string;
-  /** SSM path whose parameters the role may read, e.g. `/warren/dev`. */
+  /** SSM path of the environment's parameters, e.g. `/warren/dev`. */
   readonly ssmPrefix: string;
+  /** The secrets this role's hosts read at boot (SECRETS_READ_BY in cluster-secrets.ts). */
+  readonly secretKeys: readonly SecretKey[];
+  /**
+   * ARN of the customer-managed key the parameters are encrypted with: the role may decrypt with it
+   * through SSM, for its own parameters only (SSM's encryption context names the parameter).
+   * @default none: parameters under the AWS managed key, which needs no grant
+   */
+  readonly secretsKeyArn?: string;
   /**
    * More statements for this role.
    * @default none
@@ -37,10 +47,12 @@ export class InstanceRole extends Construct {
   readonly role: IamRole;
   /** The instance profile's name, for `iam_instance_profile`. */
   readonly instanceProfileName: string;
-  /** The ARN pattern the role may read: `arn:<partition>:ssm:<region>:<account>:parameter/warren/<env>/*`. */
-  readonly parameterArnPattern: string;
+  /** The parameters the role may read: `arn:<partition>:ssm:<region>:<account>:parameter/warren/<env>/<key>`. */
+  readonly parameterArns: readonly string[];
   /** The statements of the inline policy, as rendered. */
   readonly statements: PolicyStatement[];
+  /** The inline policy (instances depend on it: a host booting before it exists cannot read its secrets). */
+  readonly policy: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id);
@@ -56,7 +68,13 @@ export class InstanceRole extends Construct {
     }
     const partition = new DataAwsPartition(this, 'partition');
     const account = new DataAwsCallerIdentity(this, 'account');
-    this.parameterArnPattern = `arn:${partition.partition}:ssm:${props.region}:${account.accountId}:parameter${props.ssmPrefix}/*`;
+    if (props.secretKeys.length === 0 || new Set(props.secretKeys).size !== props.secretKeys.length) {
+      throw new ConstructError(
+        `InstanceRole ${props.roleName}: secretKeys must list the secrets its hosts read, each once`,
+      );
+    }
+    const arnPrefix = `arn:${partition.partition}:ssm:${props.region}:${account.accountId}:parameter${props.ssmPrefix}`;
+    this.parameterArns = props.secretKeys.map((k) => `${arnPrefix}/${k}`);
 
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
@@ -70,14 +88,31 @@ export class InstanceRole extends Construct {
     });
     this.statements = [
       {
-        Sid: 'ReadEnvironmentSecrets',
+        Sid: 'ReadOwnSecrets',
         Effect: 'Allow',
-        Action: ['ssm:GetParameter', 'ssm:GetParameters'],
-        Resource: this.parameterArnPattern,
+        // warren-secret reads one parameter at a time.
+        Action: 'ssm:GetParameter',
+        Resource: [...this.parameterArns],
       },
+      ...(props.secretsKeyArn !== undefined
+        ? [
+            {
+              Sid: 'DecryptOwnSecretsThroughSsm',
+              Effect: 'Allow' as const,
+              Action: 'kms:Decrypt',
+              Resource: props.secretsKeyArn,
+              Condition: {
+                StringEquals: {
+                  'kms:ViaService': `ssm.${props.region}.amazonaws.com`,
+                  'kms:EncryptionContext:PARAMETER_ARN': [...this.parameterArns],
+                },
+              },
+            },
+          ]
+        : []),
       ...(props.statements ?? []),
     ];
-    new IamRolePolicy(this, 'policy', {
+    this.policy = new IamRolePolicy(this, 'policy', {
       name: `${props.roleName}-policy`,
       role: this.role.id,
       policy: JSON.stringify({ Version: '2012-10-17', Statement: this.statements }),

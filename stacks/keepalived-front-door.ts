@@ -2,8 +2,9 @@
  * The keepalived front door: two HAProxy hosts sharing a VIP. AWS has no multicast and does not
  * let an address float by ARP, so the VIP is a secondary private IP of the master's network
  * interface; on failover keepalived's notify hook moves it to the other interface
- * (`assign-private-ip-addresses --allow-reassignment`). The role allows exactly that: assigning and
- * unassigning private IPs on these two interfaces, nothing else. A secondary IP belongs to one
+ * (`assign-private-ip-addresses --allow-reassignment`, which also takes the address off the other
+ * interface). The role allows exactly that: assigning private IPs on these two interfaces, nothing
+ * else (warren-vip-notify never unassigns). A secondary IP belongs to one
  * subnet, so both hosts must be in the VIP's subnet.
  */
 import { ConstructError } from './construct-error';
@@ -13,6 +14,7 @@ import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
 import { PORTS, type ResolvedKeepalivedFrontDoor, type Topology } from '../topology';
 import type { FrontDoor } from './front-door';
+import { SECRETS_READ_BY } from './cluster-secrets';
 import { InstanceRole } from './instance-role';
 import { WarrenInstance } from './warren-instance';
 
@@ -25,6 +27,11 @@ export interface KeepalivedFrontDoorProps {
   readonly imageId: string;
   /** SSM path the hosts read their secrets from, e.g. `/warren/dev`. */
   readonly ssmPrefix: string;
+  /**
+   * The environment key (EnvironmentKey): encrypts the parameters the hosts decrypt and their root volumes.
+   * @default none: the AWS managed keys
+   */
+  readonly kmsKeyArn?: string;
   /** The user-data of one host (renderUserData(t, host, 'aws')). */
   readonly userData: (hostName: string) => string;
   /**
@@ -89,11 +96,13 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
       roleName: `warren-${t.name}-haproxy`,
       region: t.region,
       ssmPrefix: props.ssmPrefix,
+      secretKeys: SECRETS_READ_BY.haproxy,
+      ...(props.kmsKeyArn !== undefined ? { secretsKeyArn: props.kmsKeyArn } : {}),
       statements: [
         {
           Sid: 'MoveVipBetweenThePair',
           Effect: 'Allow',
-          Action: ['ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          Action: 'ec2:AssignPrivateIpAddresses',
           Resource: interfaces.map((i) => i.eni.arn),
         },
       ],
@@ -109,6 +118,7 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
         instanceProfileName: this.role.instanceProfileName,
         volumeGiB: props.volumeGiB ?? 10,
         placement: { networkInterfaceId: eni.id },
+        ...(props.kmsKeyArn !== undefined ? { kmsKeyArn: props.kmsKeyArn } : {}),
         ...(t.access.sshKeyName !== undefined ? { keyName: t.access.sshKeyName } : {}),
         ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
       });

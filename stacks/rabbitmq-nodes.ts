@@ -26,6 +26,11 @@ export interface RabbitmqNodesProps {
   readonly imageId: string;
   readonly instanceProfileName: string;
   /**
+   * The environment key (EnvironmentKey) for the root and data volumes.
+   * @default the account's default EBS key
+   */
+  readonly kmsKeyArn?: string;
+  /**
    * The user-data of one host, told its data volume's id (renderUserData(t, host, 'aws',
    * { dataVolumeId })). The id is a stand-in that becomes a Terraform reference.
    */
@@ -73,6 +78,7 @@ export class RabbitmqNodes extends Construct {
         role: 'rabbitmq',
         availabilityZone: az,
         sizeGiB: t.rabbitmq.dataVolumeGiB,
+        ...(props.kmsKeyArn !== undefined ? { kmsKeyArn: props.kmsKeyArn } : {}),
       });
       const instance = new WarrenInstance(this, n.name, {
         hostName: n.name,
@@ -83,6 +89,7 @@ export class RabbitmqNodes extends Construct {
         userDataReferences: { [VOLUME_ID_PLACEHOLDER]: dataVolume.volumeId },
         instanceProfileName: props.instanceProfileName,
         volumeGiB: t.rabbitmq.volumeGiB,
+        ...(props.kmsKeyArn !== undefined ? { kmsKeyArn: props.kmsKeyArn } : {}),
         placement: { subnetId, privateIp: n.ip, securityGroupIds: [props.securityGroupId] },
         publicIp: t.access.publicIps,
         ...(t.access.sshKeyName !== undefined ? { keyName: t.access.sshKeyName } : {}),

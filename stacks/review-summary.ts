@@ -176,7 +176,7 @@ export function renderReviewSummary(input: ReviewInput): string {
             fd.virtualRouterId,
             `${master!.name} (${master!.priority})`,
             `${backup!.name} (${backup!.priority})`,
-            'ec2:AssignPrivateIpAddresses / UnassignPrivateIpAddresses on the two interfaces only',
+            'ec2:AssignPrivateIpAddresses (with reassignment) on the two interfaces only',
           ],
         ],
       ),
@@ -245,9 +245,9 @@ export function renderReviewSummary(input: ReviewInput): string {
   out.push('## Secrets');
   out.push('');
   out.push(
-    'Generated at deploy time (random_password), stored as SSM SecureString; instances may read `' +
-      ssmPrefix(t) +
-      '/*` only.',
+    'Generated at deploy time (random_password), stored as SSM SecureString under the environment key `alias/warren-' +
+      t.name +
+      '` (aws_kms_key, rotated yearly; it encrypts the EBS volumes too); each role may read and decrypt only the parameters its boot script uses.',
   );
   out.push('');
   out.push(

@@ -53,6 +53,11 @@ export interface WarrenInstanceProps {
    */
   readonly publicIp?: boolean;
   /**
+   * KMS key (ARN) of the root volume.
+   * @default the account's default EBS key
+   */
+  readonly kmsKeyArn?: string;
+  /**
    * EC2 key pair for SSH.
    * @default none
    */
@@ -118,6 +123,7 @@ export class WarrenInstance extends Construct {
       },
       rootBlockDevice: {
         encrypted: true,
+        ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}),
         volumeType: 'gp3',
         volumeSize: props.volumeGiB,
         deleteOnTermination: true,

@@ -10,7 +10,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { ssmPrefix, stackId, type Topology } from '../topology';
-import { ClusterSecrets } from './cluster-secrets';
+import { ClusterSecrets, SECRETS_READ_BY } from './cluster-secrets';
+import { EnvironmentKey } from './environment-key';
 import { ConstructError } from './construct-error';
 import { HealthGate } from './health-gate';
 import { InstanceRole } from './instance-role';
@@ -54,6 +55,8 @@ export class WarrenStack extends TerraformStack {
   /** The environment file, relative (for generated-by markers). */
   readonly source: string;
   readonly network: Network;
+  /** The environment's KMS key: SecureStrings and EBS volumes. */
+  readonly key: EnvironmentKey;
   readonly secrets: ClusterSecrets;
   readonly securityGroups: PolicySecurityGroups;
   readonly nodes: RabbitmqNodes;
@@ -98,7 +101,8 @@ export class WarrenStack extends TerraformStack {
         t.network.vpcId === undefined &&
         (t.access.publicIps || (t.frontDoor.kind === 'nlb' && !t.frontDoor.internal)),
     });
-    this.secrets = new ClusterSecrets(this, 'secrets', { prefix: ssmPrefix(t) });
+    this.key = new EnvironmentKey(this, 'key', { envName: t.name });
+    this.secrets = new ClusterSecrets(this, 'secrets', { prefix: ssmPrefix(t), kmsKeyId: this.key.keyArn });
     this.securityGroups = new PolicySecurityGroups(this, 'security-groups', {
       topology: t,
       vpcId: this.network.vpcId,
@@ -116,6 +120,8 @@ export class WarrenStack extends TerraformStack {
       roleName: `warren-${t.name}-rabbitmq`,
       region: t.region,
       ssmPrefix: ssmPrefix(t),
+      secretKeys: SECRETS_READ_BY.rabbitmq,
+      secretsKeyArn: this.key.keyArn,
     });
     this.nodes = new RabbitmqNodes(this, 'rabbitmq', {
       topology: t,
@@ -123,6 +129,7 @@ export class WarrenStack extends TerraformStack {
       securityGroupId: this.securityGroups.securityGroup('rabbitmq').id,
       imageId: rabbitImage.imageId,
       instanceProfileName: rabbitRole.instanceProfileName,
+      kmsKeyArn: this.key.keyArn,
       userData: (host, dataVolumeId) => props.userData(t, host, { dataVolumeId }),
       dependsOn: this.secrets.allParameters,
     });
@@ -140,6 +147,7 @@ export class WarrenStack extends TerraformStack {
         securityGroupId: this.securityGroups.securityGroup('haproxy').id,
         imageId: haproxyImage.imageId,
         ssmPrefix: ssmPrefix(t),
+        kmsKeyArn: this.key.keyArn,
         userData: (host) => props.userData(t, host),
         dependsOn: this.secrets.allParameters,
       });

@@ -1,6 +1,11 @@
 // The stacks' AWS hardening (issue 13), asserted on the synthesized Terraform JSON: security groups
-// (nodes reachable only through the front door unless the topology asks, egress only where needed).
+// (nodes reachable only through the front door unless the topology asks, egress only where needed);
+// secrets under the environment's own key, each role reading only its boot script's parameters
+// (proven by evaluating the synthesized IAM policies).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SECRETS_READ_BY } from '../../stacks';
+import { SECRET_KEYS } from '../../topology';
 import { listEnvironments } from '../../workspace';
 import {
   buildStack,
@@ -102,5 +107,171 @@ describe('security groups', () => {
       ['0.0.0.0/0', 'tcp', 443, 443],
       ['0.0.0.0/0', 'tcp', 443, 443],
     ]);
+  });
+});
+
+// ---- IAM: a small evaluator of identity policies (Allow/Deny, action and resource globs, StringEquals
+// and StringLike conditions), enough for the statements warren writes; no statement means denied.
+
+interface Statement {
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | string[];
+  readonly Resource: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+interface Request {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+const ACCOUNT = '123456789012';
+const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/0b5e11e0-0000-4000-8000-000000000001`;
+
+function glob(pattern: string, value: string, caseInsensitive = false): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, caseInsensitive ? 'i' : '').test(value);
+}
+
+function conditionHolds(
+  condition: Statement['Condition'],
+  context: Readonly<Record<string, string>>,
+): boolean {
+  for (const [operator, entries] of Object.entries(condition ?? {})) {
+    for (const [key, expected] of Object.entries(entries)) {
+      const actual = context[key];
+      if (actual === undefined) return false;
+      const values = [expected].flat();
+      if (operator === 'StringEquals' && !values.includes(actual)) return false;
+      else if (operator === 'StringLike' && !values.some((v) => glob(v, actual))) return false;
+      else if (operator !== 'StringEquals' && operator !== 'StringLike')
+        throw new Error(`evaluator does not know ${operator}`);
+    }
+  }
+  return true;
+}
+
+function allowed(statements: readonly Statement[], request: Request): boolean {
+  const matching = statements.filter(
+    (s) =>
+      [s.Action].flat().some((a) => glob(a, request.action, true)) &&
+      [s.Resource].flat().some((r) => glob(r, request.resource)) &&
+      conditionHolds(s.Condition, request.context ?? {}),
+  );
+  return matching.some((s) => s.Effect === 'Allow') && !matching.some((s) => s.Effect === 'Deny');
+}
+
+/** The inline policies by role, with Terraform references replaced by what they resolve to. */
+function rolePolicies(tf: TfJson): Map<string, Statement[]> {
+  const resolve = (text: string) =>
+    text
+      .replace(/\$\{data\.aws_partition\.[^}]+\.partition\}/g, 'aws')
+      .replace(/\$\{data\.aws_caller_identity\.[^}]+\.account_id\}/g, ACCOUNT)
+      .replace(/\$\{aws_kms_key\.[^}]+\.arn\}/g, KEY_ARN)
+      .replace(
+        /\$\{aws_network_interface\.([^}.]+)\.arn\}/g,
+        `arn:aws:ec2:eu-west-1:${ACCOUNT}:network-interface/eni-$1`,
+      );
+  return new Map(
+    resources(tf, 'aws_iam_role_policy').map((p) => {
+      const doc = JSON.parse(resolve(String(p.policy))) as { Statement: Statement[] };
+      expect(resolve(String(p.policy))).not.toContain('${');
+      return [String(p.name).replace(/-policy$/, ''), doc.Statement];
+    }),
+  );
+}
+
+/** Whether a role can `aws ssm get-parameter --with-decryption` the parameter: SSM's and KMS's checks. */
+function canReadSecret(statements: readonly Statement[], region: string, parameter: string): boolean {
+  const arn = `arn:aws:ssm:${region}:${ACCOUNT}:parameter${parameter}`;
+  return (
+    allowed(statements, { action: 'ssm:GetParameter', resource: arn }) &&
+    allowed(statements, {
+      action: 'kms:Decrypt',
+      resource: KEY_ARN,
+      context: {
+        'kms:ViaService': `ssm.${region}.amazonaws.com`,
+        'kms:EncryptionContext:PARAMETER_ARN': arn,
+      },
+    })
+  );
+}
+
+/** The secrets a boot script reads: its `warren-secret <key>` calls. */
+function secretsReadBy(script: string): string[] {
+  const text = readFileSync(new URL(`../../cloudinit/scripts/${script}`, import.meta.url), 'utf8');
+  return [...new Set([...text.matchAll(/warren-secret"? ([a-z-]+)/g)].map((m) => m[1]!))].sort();
+}
+
+describe('secrets', () => {
+  it('SECRETS_READ_BY is what the boot scripts read', () => {
+    expect(secretsReadBy('warren-rabbitmq-boot')).toEqual([...SECRETS_READ_BY.rabbitmq].sort());
+    expect(secretsReadBy('warren-haproxy-boot')).toEqual([...SECRETS_READ_BY.haproxy].sort());
+  });
+
+  it.each(environments)(
+    '%s: one customer-managed key, rotated, encrypts every SecureString and volume',
+    (env) => {
+      const tf = synthed.get(env)!;
+      const keys = resourcesByAddress(tf, 'aws_kms_key');
+      expect(keys.size).toBe(1);
+      const [address, key] = [...keys][0]!;
+      expect(key.enable_key_rotation).toBe(true);
+      expect(resources(tf, 'aws_kms_alias')).toEqual([
+        expect.objectContaining({ name: `alias/warren-${env}`, target_key_id: `\${${address}.key_id}` }),
+      ]);
+      const arn = `\${${address}.arn}`;
+      const parameters = resources(tf, 'aws_ssm_parameter');
+      expect(parameters.length).toBe(SECRET_KEYS.length);
+      for (const p of parameters) expect(p.key_id, String(p.name)).toBe(arn);
+      for (const v of resources(tf, 'aws_ebs_volume')) expect(v.kms_key_id).toBe(arn);
+      for (const i of resources(tf, 'aws_instance'))
+        expect((i.root_block_device as Record<string, unknown>).kms_key_id).toBe(arn);
+    },
+  );
+
+  it.each(environments)('%s: each role reads and decrypts only its own parameters', async (env) => {
+    const t = await envTopology(env);
+    const policies = rolePolicies(synthed.get(env)!);
+    const roles =
+      t.frontDoor.kind === 'keepalived' ? (['rabbitmq', 'haproxy'] as const) : (['rabbitmq'] as const);
+    expect([...policies.keys()].sort()).toEqual(roles.map((r) => `warren-${env}-${r}`).sort());
+    for (const role of roles) {
+      const statements = policies.get(`warren-${env}-${role}`)!;
+      const own: readonly string[] = SECRETS_READ_BY[role];
+      for (const key of SECRET_KEYS) {
+        const name = `/warren/${env}/${key}`;
+        expect(canReadSecret(statements, t.region, name), `${role} reads ${key}`).toBe(own.includes(key));
+      }
+      // Not another environment's, not a parameter of another name, not in another region.
+      expect(canReadSecret(statements, t.region, `/warren/other/${own[0]}`)).toBe(false);
+      expect(canReadSecret(statements, t.region, `/warren/${env}/${own[0]}-x`)).toBe(false);
+      const elsewhere = t.region === 'us-east-1' ? 'eu-west-1' : 'us-east-1';
+      expect(canReadSecret(statements, elsewhere, `/warren/${env}/${own[0]}`)).toBe(false);
+      // The key decrypts only through SSM, and only for its own parameters.
+      const arn = `arn:aws:ssm:${t.region}:${ACCOUNT}:parameter/warren/${env}/${own[0]}`;
+      expect(
+        allowed(statements, {
+          action: 'kms:Decrypt',
+          resource: KEY_ARN,
+          context: { 'kms:EncryptionContext:PARAMETER_ARN': arn },
+        }),
+      ).toBe(false);
+      expect(allowed(statements, { action: 'kms:Decrypt', resource: KEY_ARN })).toBe(false);
+      expect(allowed(statements, { action: 'ssm:GetParametersByPath', resource: arn })).toBe(false);
+      expect(allowed(statements, { action: 'ec2:UnassignPrivateIpAddresses', resource: '*' })).toBe(false);
+    }
+  });
+
+  it('the evaluator can say yes: a wildcard statement reads everything', () => {
+    const all: Statement[] = [{ Effect: 'Allow', Action: ['ssm:*', 'kms:*'], Resource: '*' }];
+    expect(canReadSecret(all, 'eu-west-1', '/warren/dev/erlang-cookie')).toBe(true);
+    expect(
+      canReadSecret([...all, { Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }], 'eu-west-1', '/x'),
+    ).toBe(false);
   });
 });

@@ -69,16 +69,18 @@ describe.each(environments)('environment %s', (name) => {
     for (const s of resources(tf, 'aws_subnet')) expect(s.map_public_ip_on_launch).toBe(false);
   });
 
-  it('lets instance roles read only their environment SSM path', () => {
+  it('lets instance roles read only parameters of their environment SSM path, by name', () => {
     for (const p of resources(tf, 'aws_iam_role_policy')) {
       const doc = JSON.parse(String(p.policy)) as {
-        Statement: { Action: string[]; Resource: string | string[] }[];
+        Statement: { Action: string | string[]; Resource: string | string[] }[];
       };
-      const reads = doc.Statement.filter((s) => s.Action.some((a) => a.startsWith('ssm:')));
+      const reads = doc.Statement.filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith('ssm:GetParameter')),
+      );
       expect(reads).toHaveLength(1);
-      expect([reads[0]!.Resource].flat()).toEqual([
-        expect.stringMatching(new RegExp(`:parameter/warren/${name}/\\*$`)),
-      ]);
+      for (const arn of [reads[0]!.Resource].flat()) {
+        expect(arn).toMatch(new RegExp(`:parameter/warren/${name}/[a-z-]+$`));
+      }
     }
   });
 });
