@@ -4,8 +4,7 @@
  * which exporters a version has; nothing here compares versions.
  */
 import {
-  FRONT_DOOR_PACKAGES,
-  haproxyDialect,
+  haproxyDialectOf,
   hostsOf,
   PORTS,
   rabbitCapabilities,
@@ -44,10 +43,7 @@ export function queueSeriesOf(t: Topology): QueueSeries | undefined {
 
 /** True when the HAProxy hosts serve the built-in exporter (cloudinit/haproxy-cfg.ts renders it). */
 export function haproxyExporterOf(t: Topology): boolean {
-  return (
-    t.frontDoor.kind === 'keepalived' &&
-    haproxyDialect(FRONT_DOOR_PACKAGES[t.image.ubuntu].haproxy).prometheusExporter
-  );
+  return t.frontDoor.kind === 'keepalived' && haproxyDialectOf(t.image.ubuntu).prometheusExporter;
 }
 
 export function scrapeJobs(t: Topology): ScrapeJob[] {

@@ -3,6 +3,7 @@
  * topology; the stacks render it as security-group rules and the lab as iptables rules inside each
  * host (inbound denied by default), so a flow missing here breaks the lab the way it breaks AWS.
  */
+import { haproxyDialectOf, rabbitCapabilities } from './capabilities';
 import { PORTS } from './ports';
 import type { Topology } from './resolve';
 
@@ -97,6 +98,15 @@ export function networkPolicy(t: Topology, options: PolicyOptions = {}): Flow[] 
       tcp(clients, 'nlb', PORTS.amqp, 'AMQP from clients to the NLB'),
       tcp(admins, 'nlb', PORTS.management, 'management from admins to the NLB'),
     );
+  }
+  // Metrics (docs/monitoring.md): admins' Prometheus scrapes every host, each exporter only where it runs.
+  flows.push(tcp(admins, 'rabbitmq', PORTS.nodeExporter, 'node_exporter metrics'));
+  if (rabbitCapabilities(t.image.rabbitmq).prometheusPlugin)
+    flows.push(tcp(admins, 'rabbitmq', PORTS.rabbitmqPrometheus, 'rabbitmq_prometheus metrics'));
+  if (t.frontDoor.kind === 'keepalived') {
+    flows.push(tcp(admins, 'haproxy', PORTS.nodeExporter, 'node_exporter metrics'));
+    if (haproxyDialectOf(t.image.ubuntu).prometheusExporter)
+      flows.push(tcp(admins, 'haproxy', PORTS.haproxyMetrics, 'HAProxy Prometheus exporter'));
   }
   if (t.access.sshKeyName !== undefined) {
     const targets: PolicyRole[] = t.frontDoor.kind === 'keepalived' ? ['rabbitmq', 'haproxy'] : ['rabbitmq'];

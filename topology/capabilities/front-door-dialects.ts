@@ -3,6 +3,7 @@
  * configurations rely on or avoid.
  */
 import { featuresOf, type FeatureRow } from './feature-row';
+import { FRONT_DOOR_PACKAGES, type UbuntuRelease } from './os-releases';
 
 /** What a HAProxy release accepts that warren's haproxy.cfg relies on or avoids. */
 export interface HaproxyDialect {
@@ -29,6 +30,11 @@ const HAPROXY_FEATURES = {
 
 export function haproxyDialect(version: string): HaproxyDialect {
   return { version, ...featuresOf(version, HAPROXY_FEATURES, 'HAProxy') };
+}
+
+/** The dialect of the HAProxy an image of `ubuntu` ships (what its haproxy.cfg is rendered for). */
+export function haproxyDialectOf(ubuntu: UbuntuRelease): HaproxyDialect {
+  return haproxyDialect(FRONT_DOOR_PACKAGES[ubuntu].haproxy);
 }
 
 /** What a keepalived release accepts that warren's keepalived.conf relies on or avoids. */
