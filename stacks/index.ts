@@ -1,4 +1,5 @@
 /** stacks/: the CDK for Terraform constructs and the app that turns each environment into a stack. */
+export * from './address-reservations';
 export * from './cluster-secrets';
 export * from './data-volume';
 export * from './environment-key';
@@ -11,6 +12,7 @@ export * from './network';
 export * from './nlb-front-door';
 export * from './policy-security-groups';
 export * from './rabbitmq-nodes';
+export * from './recovery-alarms';
 export * from './review-summary';
 export * from './security-group-rules';
 export * from './state-backend';

@@ -40,10 +40,16 @@ export interface KeepalivedFrontDoorProps {
    */
   readonly volumeGiB?: number;
   /**
-   * Resources the hosts wait for (their secrets).
+   * Resources the hosts wait for (their secrets, the VPC endpoints); the role's own policy is added here.
    * @default none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The fixed addresses' reservations: the interfaces, which carry the hosts' IPs and the VIP, are
+   * created after them.
+   * @default none
+   */
+  readonly addressReservations?: ITerraformDependable[];
 }
 
 export interface HaproxyHostResources {
@@ -88,6 +94,7 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
         tags: { Name: `${h.name}`, 'warren:role': 'haproxy', 'warren:host': h.name },
         // keepalived moves the VIP between the two interfaces at failover; Terraform must not move it back.
         lifecycle: { ignoreChanges: ['private_ip_list', 'private_ips', 'private_ips_count'] },
+        ...(props.addressReservations?.length ? { dependsOn: props.addressReservations } : {}),
       });
       return { host: h, eni, initialMaster };
     });
@@ -120,7 +127,8 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
         placement: { networkInterfaceId: eni.id },
         ...(props.kmsKeyArn !== undefined ? { kmsKeyArn: props.kmsKeyArn } : {}),
         ...(t.access.sshKeyName !== undefined ? { keyName: t.access.sshKeyName } : {}),
-        ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
+        // A host booting before its role's policy exists cannot read its secrets.
+        dependsOn: [...(props.dependsOn ?? []), this.role.policy],
       });
       if (t.access.publicIps) {
         new Eip(this, `${host.name}-public-ip`, {

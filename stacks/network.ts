@@ -17,7 +17,9 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import type { ITerraformDependable } from 'cdktf';
 import { cidrWithin, parseCidr } from '../topology';
+import { AddressReservations, type FixedAddress } from './address-reservations';
 
 export interface NetworkSubnet {
   /** The topology's short name (`a`), which hosts refer to. */
@@ -52,6 +54,11 @@ export interface NetworkProps {
    * @default false
    */
   readonly internetGateway?: boolean;
+  /**
+   * Addresses to reserve (`explicit` /32s) before any interface endpoint takes one.
+   * @default none
+   */
+  readonly fixedAddresses?: readonly FixedAddress[];
 }
 
 export class Network extends Construct {
@@ -69,6 +76,10 @@ export class Network extends Construct {
   readonly hasInternetGateway: boolean;
   /** The interface endpoints' security group, when endpoints were created. */
   endpointSecurityGroupId?: string;
+  /** The interface endpoints created (instances depend on them: their boot calls SSM). */
+  readonly endpoints: VpcEndpoint[] = [];
+  /** The fixed addresses' reservations; the endpoints are created after them. */
+  readonly reservations: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -82,6 +93,7 @@ export class Network extends Construct {
       this.vpcId = props.vpcId;
       for (const s of props.subnets) subnetIds[s.name] = s.id as string;
       this.subnetIds = subnetIds;
+      this.reservations = this.reserve(props);
       this.endpointServices = props.endpoints ?? [];
       this.hasInternetGateway = false;
       if (this.endpointServices.length > 0) this.addEndpoints(props, this.endpointServices, undefined);
@@ -111,6 +123,7 @@ export class Network extends Construct {
       subnetIds[s.name] = subnet.id;
     }
     this.subnetIds = subnetIds;
+    this.reservations = this.reserve(props);
     this.hasInternetGateway = props.internetGateway ?? false;
     if (this.hasInternetGateway) {
       const igw = new InternetGateway(this, 'internet', { vpcId: vpc.id, tags: { Name: name } });
@@ -135,6 +148,17 @@ export class Network extends Construct {
       out.push(this.subnetIds[name] as string);
     }
     return out;
+  }
+
+  private reserve(props: NetworkProps): ITerraformDependable[] {
+    if (!props.fixedAddresses || props.fixedAddresses.length === 0) return [];
+    return [
+      ...new AddressReservations(this, 'reserved', {
+        envName: props.envName,
+        addresses: props.fixedAddresses,
+        subnetIds: this.subnetIds,
+      }).reservations,
+    ];
   }
 
   private addEndpoints(
@@ -163,7 +187,7 @@ export class Network extends Construct {
       });
     });
     for (const service of services) {
-      new VpcEndpoint(this, `endpoint-${service}`, {
+      const endpoint = new VpcEndpoint(this, `endpoint-${service}`, {
         vpcId: this.vpcId,
         serviceName: `com.amazonaws.${props.region}.${service}`,
         vpcEndpointType: 'Interface',
@@ -171,7 +195,9 @@ export class Network extends Construct {
         subnetIds: this.subnetsPerAz(),
         securityGroupIds: [sg.id],
         tags: { Name: `warren-${props.envName}-${service}` },
+        ...(this.reservations.length > 0 ? { dependsOn: [...this.reservations] } : {}),
       });
+      this.endpoints.push(endpoint);
     }
   }
 }

@@ -40,6 +40,12 @@ export interface NlbFrontDoorProps {
    * @default 3
    */
   readonly healthCheckThreshold?: number;
+  /**
+   * Resources the load balancer waits for: the fixed addresses' reservations, so its interfaces
+   * never take a node's address.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 export interface NlbListenerSpec {
@@ -59,6 +65,8 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
   readonly resources: readonly ITerraformDependable[];
   readonly loadBalancer: Lb;
   readonly listeners: Readonly<Record<'amqp' | 'management', NlbListenerSpec>>;
+  /** The target group of each listener (the recovery alarms watch their UnHealthyHostCount). */
+  readonly targetGroups: Partial<Record<'amqp' | 'management', LbTargetGroup>> = {};
 
   constructor(scope: Construct, id: string, props: NlbFrontDoorProps) {
     super(scope, id);
@@ -96,6 +104,7 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
       // Nodes sit in every zone; cross-zone keeps a zone whose node is down serving.
       enableCrossZoneLoadBalancing: true,
       tags: { Name: `warren-${t.name}` },
+      ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
     });
     this.endpoint = this.loadBalancer.dnsName;
     const resources: ITerraformDependable[] = [this.loadBalancer];
@@ -128,6 +137,7 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
         protocol: 'TCP',
         defaultAction: [{ type: 'forward', targetGroupArn: group.arn }],
       });
+      this.targetGroups[name] = group;
       resources.push(group, listener);
       for (const target of props.targets) {
         resources.push(

@@ -9,6 +9,7 @@ import { DATA_VOLUME_DEVICE } from './data-volume';
 import { amiLookupTags } from '../images';
 import { PLACEHOLDER_AMI, type MachineImage } from './machine-image';
 import { nlbListenerSpecs } from './nlb-front-door';
+import { recoveryAlarmSpecs } from './recovery-alarms';
 import {
   portLabel,
   securityGroupName,
@@ -64,9 +65,10 @@ export function renderReviewSummary(input: ReviewInput): string {
     fd.kind === 'keepalived'
       ? `keepalived + HAProxy, VIP ${fd.vip} (virtual router ${fd.virtualRouterId}, ${fd.balance}); the VIP starts on ${masterOf(t)}`
       : `${fd.internal ? 'internal' : 'internet-facing'} Network Load Balancer warren-${t.name}${t.rabbitmq.proxyProtocol ? ', PROXY protocol v2 on AMQP' : ''}`;
+  const reserved = 'fixed IPs and VIP reserved (aws_ec2_subnet_cidr_reservation, explicit /32s)';
   const network = t.network.vpcId
-    ? `existing VPC ${t.network.vpcId}`
-    : `new VPC ${t.network.vpcCidr}; ${input.endpoints.length ? `interface endpoints: ${input.endpoints.join(', ')}` : 'no endpoints'}; ${input.internetGateway ? 'internet gateway' : 'no internet gateway (no route out)'}`;
+    ? `existing VPC ${t.network.vpcId}; ${reserved}`
+    : `new VPC ${t.network.vpcCidr}; ${input.endpoints.length ? `interface endpoints: ${input.endpoints.join(', ')}` : 'no endpoints'}; ${input.internetGateway ? 'internet gateway' : 'no internet gateway (no route out)'}; ${reserved}`;
   const imageLine = (['rabbitmq', 'haproxy'] as const)
     .filter((r) => input.images[r])
     .map((r) => {
@@ -254,6 +256,19 @@ export function renderReviewSummary(input: ReviewInput): string {
     table(
       ['Key', 'SSM parameter'],
       SECRET_KEYS.map((k) => [k, `${ssmPrefix(t)}/${k}`]),
+    ),
+  );
+  out.push('');
+  out.push('## Alarms');
+  out.push('');
+  out.push(
+    'CloudWatch alarms; each notifies the SNS topic of output `alarm_topic_arn` (subscribe to it). Every instance sets `maintenance_options.auto_recovery = default`.',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['Alarm', 'Watches', 'Metric', 'Action'],
+      recoveryAlarmSpecs(t).map((a) => [a.name, a.subject, a.metric, a.action]),
     ),
   );
   out.push('');

@@ -17,10 +17,12 @@ import { HealthGate } from './health-gate';
 import { InstanceRole } from './instance-role';
 import { KeepalivedFrontDoor } from './keepalived-front-door';
 import { MachineImage, type StackImages } from './machine-image';
+import { fixedAddresses } from './address-reservations';
 import { Network, type EndpointService } from './network';
 import { NlbFrontDoor } from './nlb-front-door';
 import { PolicySecurityGroups } from './policy-security-groups';
 import { RabbitmqNodes } from './rabbitmq-nodes';
+import { RecoveryAlarms } from './recovery-alarms';
 import { applyStateBackend, type StateBackendOptions } from './state-backend';
 
 export interface WarrenStackProps {
@@ -62,6 +64,8 @@ export class WarrenStack extends TerraformStack {
   readonly nodes: RabbitmqNodes;
   readonly frontDoor: KeepalivedFrontDoor | NlbFrontDoor;
   readonly healthGate?: HealthGate;
+  /** Recover/reboot alarms per instance, UnHealthyHostCount per NLB target group, one SNS topic. */
+  readonly alarms: RecoveryAlarms;
   readonly images: { readonly rabbitmq: MachineImage; readonly haproxy?: MachineImage };
   /** One line saying where the state lives. */
   readonly stateDescription: string;
@@ -96,6 +100,7 @@ export class WarrenStack extends TerraformStack {
       ...(t.network.vpcCidr !== undefined ? { vpcCidr: t.network.vpcCidr } : {}),
       ...(t.network.vpcId !== undefined ? { vpcId: t.network.vpcId } : {}),
       subnets: t.network.subnets,
+      fixedAddresses: fixedAddresses(t),
       ...(t.network.vpcId === undefined ? { endpoints } : {}),
       internetGateway:
         t.network.vpcId === undefined &&
@@ -110,6 +115,14 @@ export class WarrenStack extends TerraformStack {
         ? { awsApiSecurityGroupId: this.network.endpointSecurityGroupId }
         : {}),
     });
+
+    // What a first boot needs to exist: its secrets, the SSM endpoint it reads them through, and its
+    // fixed address reserved (so no endpoint interface took it).
+    const bootNeeds = [
+      ...this.secrets.allParameters,
+      ...this.network.endpoints,
+      ...this.network.reservations,
+    ];
 
     const rabbitImage = new MachineImage(this, 'rabbitmq-image', {
       topology: t,
@@ -131,7 +144,7 @@ export class WarrenStack extends TerraformStack {
       instanceProfileName: rabbitRole.instanceProfileName,
       kmsKeyArn: this.key.keyArn,
       userData: (host, dataVolumeId) => props.userData(t, host, { dataVolumeId }),
-      dependsOn: this.secrets.allParameters,
+      dependsOn: [...bootNeeds, rabbitRole.policy],
     });
 
     if (t.frontDoor.kind === 'keepalived') {
@@ -149,7 +162,8 @@ export class WarrenStack extends TerraformStack {
         ssmPrefix: ssmPrefix(t),
         kmsKeyArn: this.key.keyArn,
         userData: (host) => props.userData(t, host),
-        dependsOn: this.secrets.allParameters,
+        dependsOn: bootNeeds,
+        addressReservations: [...this.network.reservations],
       });
     } else {
       this.images = { rabbitmq: rabbitImage };
@@ -159,8 +173,33 @@ export class WarrenStack extends TerraformStack {
         subnetIds: this.network.subnetsPerAz(),
         securityGroupId: this.securityGroups.securityGroup('nlb').id,
         targets: this.nodes.nodes.map((n) => ({ name: n.name, instanceId: n.instance.instanceId })),
+        dependsOn: [...this.network.reservations],
       });
     }
+
+    const fd = this.frontDoor;
+    this.alarms = new RecoveryAlarms(this, 'alarms', {
+      topology: t,
+      instanceIds: Object.fromEntries([
+        ...this.nodes.nodes.map((n) => [n.name, n.instance.instanceId]),
+        ...(fd.kind === 'keepalived' ? fd.hosts.map((h) => [h.name, h.instance.instanceId]) : []),
+      ]),
+      ...(fd.kind === 'nlb'
+        ? {
+            nlb: {
+              loadBalancerArnSuffix: fd.loadBalancer.arnSuffix,
+              targetGroupArnSuffixes: {
+                amqp: fd.targetGroups.amqp!.arnSuffix,
+                management: fd.targetGroups.management!.arnSuffix,
+              },
+            },
+          }
+        : {}),
+    });
+    new TerraformOutput(this, 'alarm_topic_arn', {
+      value: this.alarms.topic.arn,
+      description: 'SNS topic of the recovery and front-door alarms: subscribe to it (aws sns subscribe …)',
+    });
 
     if (props.healthGate) {
       this.healthGate = new HealthGate(this, 'health-gate', {

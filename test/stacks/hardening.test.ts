@@ -275,3 +275,65 @@ describe('secrets', () => {
     ).toBe(false);
   });
 });
+
+// ---- No boot races: fixed addresses reserved before any interface takes one; hosts after what they read.
+
+describe('boot order', () => {
+  it.each(environments)('%s: every fixed address is reserved (explicit /32) in its subnet', async (env) => {
+    const t = await envTopology(env);
+    const tf = synthed.get(env)!;
+    const subnets = new Map(
+      [...resourcesByAddress(tf, 'aws_subnet')].map(([address, s]) => [address, String(s.cidr_block)]),
+    );
+    const reserved = resources(tf, 'aws_ec2_subnet_cidr_reservation').map((r) => {
+      expect(r.reservation_type).toBe('explicit');
+      return `${String(r.cidr_block)} in ${subnets.get(referencedAddress(r.subnet_id)!)}`;
+    });
+    const cidrOf = (name: string) => t.network.subnets.find((s) => s.name === name)!.cidr;
+    const expected = [
+      ...t.rabbitmq.nodes.map((n) => `${n.ip}/32 in ${cidrOf(n.subnet)}`),
+      ...(t.frontDoor.kind === 'keepalived'
+        ? [
+            ...t.frontDoor.haproxy.map((h) => `${h.ip}/32 in ${cidrOf(h.subnet)}`),
+            `${t.frontDoor.vip}/32 in ${cidrOf(t.frontDoor.haproxy[0]!.subnet)}`,
+          ]
+        : []),
+    ];
+    expect(reserved.sort()).toEqual(expected.sort());
+  });
+
+  it.each(environments)('%s: endpoints, the NLB and the interfaces wait for the reservations', (env) => {
+    const tf = synthed.get(env)!;
+    const reservations = [...resourcesByAddress(tf, 'aws_ec2_subnet_cidr_reservation').keys()].sort();
+    const automatic = [
+      ...resources(tf, 'aws_vpc_endpoint'),
+      ...resources(tf, 'aws_lb'),
+      ...resources(tf, 'aws_network_interface'),
+    ];
+    expect(automatic.length).toBeGreaterThan(0);
+    for (const r of automatic) expect([...((r.depends_on as string[]) ?? [])].sort()).toEqual(reservations);
+  });
+
+  it.each(environments)('%s: hosts boot after their secrets, the endpoints and their role policy', (env) => {
+    const tf = synthed.get(env)!;
+    const instanceProfiles = resourcesByAddress(tf, 'aws_iam_instance_profile');
+    const policies = resourcesByAddress(tf, 'aws_iam_role_policy');
+    const needs = [
+      ...resourcesByAddress(tf, 'aws_ssm_parameter').keys(),
+      ...resourcesByAddress(tf, 'aws_vpc_endpoint').keys(),
+    ];
+    for (const i of resources(tf, 'aws_instance')) {
+      const deps = (i.depends_on as string[]) ?? [];
+      const name = (i.tags as Record<string, string>).Name;
+      for (const need of needs) expect(deps, `${name} waits for ${need}`).toContain(need);
+      // Its own role's policy: the policy of the role its instance profile names.
+      const profile =
+        [...instanceProfiles].find(([, p]) => p.name === i.iam_instance_profile)?.[1] ??
+        instanceProfiles.get(referencedAddress(i.iam_instance_profile)!)!;
+      const ownPolicy = [...policies].find(
+        ([, p]) => p.role === String(profile.role).replace(/\.name\}$/, '.id}'),
+      )!;
+      expect(deps, `${name} waits for its role policy`).toContain(ownPolicy[0]);
+    }
+  });
+});
