@@ -4,11 +4,11 @@
  * public IP unless asked. A deploy never replaces or restarts a running host: later changes of the
  * image, user-data and instance type are ignored here and reach hosts only through `warren roll`.
  */
-import { ConstructError } from "./construct-error";
-import { Construct } from "constructs";
-import { Instance } from "@cdktf/provider-aws/lib/instance";
-import type { ITerraformDependable } from "cdktf";
-import { escapeTerraform } from "./terraform-string";
+import { ConstructError } from './construct-error';
+import { Construct } from 'constructs';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import type { ITerraformDependable } from 'cdktf';
+import { escapeTerraform } from './terraform-string';
 
 /** EC2 refuses user-data above 16 KiB (before base64). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
@@ -19,7 +19,7 @@ export const USER_DATA_LIMIT_BYTES = 16 * 1024;
  * cluster at once; `warren roll` replaces hosts one at a time instead (`terraform apply -replace`
  * uses the current values of these).
  */
-export const DEPLOY_IGNORES = ["ami", "user_data", "instance_type"] as const;
+export const DEPLOY_IGNORES = ['ami', 'user_data', 'instance_type'] as const;
 
 export interface WarrenInstanceProps {
   /** Hostname, also the Name tag. */
@@ -45,11 +45,7 @@ export interface WarrenInstanceProps {
    * existing network interface (the keepalived pair, whose interfaces carry the VIP).
    */
   readonly placement:
-    | {
-        readonly subnetId: string;
-        readonly privateIp: string;
-        readonly securityGroupIds: readonly string[];
-      }
+    | { readonly subnetId: string; readonly privateIp: string; readonly securityGroupIds: readonly string[] }
     | { readonly networkInterfaceId: string };
   /**
    * Give the instance a public IP (only with subnet placement).
@@ -80,13 +76,13 @@ export class WarrenInstance extends Construct {
 
   constructor(scope: Construct, id: string, props: WarrenInstanceProps) {
     super(scope, id);
-    const bytes = Buffer.byteLength(props.userData, "utf8");
+    const bytes = Buffer.byteLength(props.userData, 'utf8');
     if (bytes > USER_DATA_LIMIT_BYTES) {
       throw new ConstructError(
         `WarrenInstance ${props.hostName}: userData is ${bytes} bytes, above EC2's limit of ${USER_DATA_LIMIT_BYTES}; move logic into the image's boot scripts`,
       );
     }
-    if (!props.userData.startsWith("#cloud-config")) {
+    if (!props.userData.startsWith('#cloud-config')) {
       throw new ConstructError(
         `WarrenInstance ${props.hostName}: userData does not start with #cloud-config; give the output of renderUserData`,
       );
@@ -96,53 +92,41 @@ export class WarrenInstance extends Construct {
         `WarrenInstance ${props.hostName}: volumeGiB ${props.volumeGiB} is too small; give a whole number of at least 8`,
       );
     }
-    if ("networkInterfaceId" in props.placement && props.publicIp) {
+    if ('networkInterfaceId' in props.placement && props.publicIp) {
       throw new ConstructError(
         `WarrenInstance ${props.hostName}: publicIp needs subnet placement; attach an Elastic IP to the network interface instead`,
       );
     }
     const placement =
-      "networkInterfaceId" in props.placement
-        ? {
-            primaryNetworkInterface: {
-              networkInterfaceId: props.placement.networkInterfaceId,
-            },
-          }
+      'networkInterfaceId' in props.placement
+        ? { primaryNetworkInterface: { networkInterfaceId: props.placement.networkInterfaceId } }
         : {
             subnetId: props.placement.subnetId,
             privateIp: props.placement.privateIp,
             vpcSecurityGroupIds: [...props.placement.securityGroupIds],
             associatePublicIpAddress: props.publicIp ?? false,
           };
-    const tags = {
-      Name: props.hostName,
-      "warren:role": props.role,
-      "warren:host": props.hostName,
-    };
-    this.instance = new Instance(this, "instance", {
+    const tags = { Name: props.hostName, 'warren:role': props.role, 'warren:host': props.hostName };
+    this.instance = new Instance(this, 'instance', {
       ami: props.imageId,
       instanceType: props.instanceType,
       iamInstanceProfile: props.instanceProfileName,
       ...placement,
       ...(props.keyName !== undefined ? { keyName: props.keyName } : {}),
-      userData: withReferences(
-        props.hostName,
-        escapeTerraform(props.userData),
-        props.userDataReferences,
-      ),
+      userData: withReferences(props.hostName, escapeTerraform(props.userData), props.userDataReferences),
       metadataOptions: {
-        httpEndpoint: "enabled",
-        httpTokens: "required",
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
         // One hop: only processes on the instance itself reach the metadata service.
         httpPutResponseHopLimit: 1,
-        instanceMetadataTags: "disabled",
+        instanceMetadataTags: 'disabled',
       },
       // Explicit, so a changed account default cannot turn off simplified automatic recovery.
-      maintenanceOptions: { autoRecovery: "default" },
+      maintenanceOptions: { autoRecovery: 'default' },
       rootBlockDevice: {
         encrypted: true,
         ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}),
-        volumeType: "gp3",
+        volumeType: 'gp3',
         volumeSize: props.volumeGiB,
         deleteOnTermination: true,
         // Tags on the root device, not volume_tags: volume_tags would also claim attached data
@@ -164,11 +148,7 @@ function withReferences(
 ): string {
   let out = escaped;
   for (const [placeholder, reference] of Object.entries(references)) {
-    if (
-      placeholder === "" ||
-      /[$%]\{/.test(placeholder) ||
-      !out.includes(placeholder)
-    ) {
+    if (placeholder === '' || /[$%]\{/.test(placeholder) || !out.includes(placeholder)) {
       throw new ConstructError(
         `WarrenInstance ${hostName}: userDataReferences placeholder '${placeholder}' does not occur in userData; render the user-data with it`,
       );
