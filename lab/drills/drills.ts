@@ -403,10 +403,20 @@ export const rollingReplace: Drill = {
       }
     })();
 
+    // When each host's step began (health check, drain, replace, wait), to say where a gap was.
+    const stepStarts = new Map<string, number>();
     const start = Date.now();
     let end = start;
     try {
-      const r = await labRoll(ctx.env, { onProgress: (l) => ctx.log(`roll: ${l}`) });
+      // Every host named: a roll an earlier attempt left half-done must not shrink this one.
+      const r = await labRoll(ctx.env, {
+        hosts,
+        onProgress: (l) => {
+          const step = /^(\S+) \(\d+\/\d+\): /.exec(l)?.[1];
+          if (step && !stepStarts.has(step)) stepStarts.set(step, Date.now());
+          ctx.log(`roll: ${l}`);
+        },
+      });
       end = Date.now();
       ctx.note('rolled', r.replaced);
     } finally {
@@ -418,6 +428,10 @@ export const rollingReplace: Drill = {
       ctx.note('runningSampleFailures', sampleFailures);
     }
     ctx.noteConfirmGap('rollLongestConfirmGapSeconds', start, end);
+    const steps = [...stepStarts.entries()];
+    steps.forEach(([host, from], i) =>
+      ctx.noteConfirmGap(`rollLongestConfirmGapSeconds.${host}`, from, steps[i + 1]?.[1] ?? end),
+    );
     if (minRunning < nodes.length - 1)
       throw new Error(
         `only ${minRunning} of ${nodes.length} RabbitMQ nodes ran at one point during the roll (never fewer than ${nodes.length - 1} allowed)`,
