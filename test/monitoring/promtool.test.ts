@@ -1,6 +1,6 @@
 // The rendered prometheus.yml and alerts.yml of every shipped environment, checked by the real
 // promtool, and every alert proven to fire on sample series and to clear when they recover.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -82,6 +82,12 @@ describe('monitoring files', () => {
       expect(names.includes('WarrenVipNoHolder')).toBe(t.frontDoor.kind === 'keepalived');
     });
   }
+
+  it('docs/monitoring.md has a runbook line for every alert of every environment', () => {
+    const doc = readFileSync(path.join(__dirname, '../../docs/monitoring.md'), 'utf8');
+    const names = new Set(shippedTopologies().flatMap((t) => alertRules(t).map((r) => r.alert)));
+    for (const name of names) expect(doc, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+  });
 
   it('the checks can fail: an alert expected too early, or a broken rule, is refused', () => {
     const t = shippedTopologies().find((x) => x.name === 'lts')!;

@@ -16,7 +16,7 @@ export interface HaproxyDialect {
   readonly httpCheckSend: boolean;
   /** `send-proxy-v2` on servers (1.5+); a check with its own `port` never sends the PROXY header. */
   readonly sendProxyV2: boolean;
-  /** `http-request use-service prometheus-exporter` (2.0+; Debian and Ubuntu build it in). */
+  /** `http-request use-service prometheus-exporter` (2.0+; the lab's Debian 2.6 is checked to have it built in). */
   readonly prometheusExporter: boolean;
 }
 
