@@ -11,7 +11,12 @@ import { renderUserData, type UserDataOptions } from '../cloudinit';
 import { monitoringFiles } from '../monitoring';
 import { renderReviewSummary, stateBackendFromEnv, WarrenStack, type StateBackendOptions } from '../stacks';
 import { stackId, type Topology } from '../topology';
-import { requireEnvironments, selectionFromProcessEnv, type LoadedEnvironment } from '../workspace';
+import {
+  PROJECT_ROOT,
+  requireEnvironments,
+  selectionFromProcessEnv,
+  type LoadedEnvironment,
+} from '../workspace';
 import { stackImagesOf } from './bake-manifest-file';
 import { healthGateScript } from './health-gate-script';
 
@@ -61,7 +66,8 @@ export function buildApp(options: SynthOptions = {}): { app: App; stacks: Warren
   // Read (and refuse a missing or damaged pinned file) before the App creates its outdir.
   const pinned = environments.map((loaded) => stackImagesOf(loaded, options.amiPlaceholders));
   const app = new App({ outdir });
-  const state = options.state ?? stateBackendFromEnv();
+  // Local state lives in the repository root whatever the output directory (docs/stacks.md "State").
+  const state = options.state ?? stateBackendFromEnv(process.env, { localDir: PROJECT_ROOT });
   const healthGate = options.healthGate ?? /^(1|true|yes)$/i.test(process.env.WARREN_HEALTH_GATE ?? '');
   const stacks = environments.map((loaded, i) => {
     const images = pinned[i];

@@ -1,9 +1,9 @@
 /**
- * Where each stack keeps its Terraform state. Local by default, at a path relative to the stack's
- * working directory (`<outdir>/stacks/warren-<env>/`), so the synthesized JSON carries no path of
- * the machine that synthesized it and the state file ends up next to the output directory:
- * `terraform.warren-<env>.tfstate` in the project root for the default `cdktf.out` (git ignores it).
- * Optionally an S3 bucket, encrypted, with a DynamoDB lock table.
+ * Where each stack keeps its Terraform state. Local by default, in one fixed directory the edge
+ * gives (the repository root: `terraform.warren-<env>.tfstate`, git-ignored), whatever `--out` says,
+ * so another output directory never silently starts an empty state. Optionally an S3 bucket,
+ * SSE-KMS encrypted when a key is given, locked by Terraform's own lock file (`use_lockfile`,
+ * Terraform >= 1.11); a DynamoDB lock table is still accepted, deprecated, for the migration.
  */
 import { ConstructError } from './construct-error';
 import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
@@ -12,8 +12,10 @@ export type StateBackendOptions =
   | {
       readonly kind: 'local';
       /**
-       * Directory of the state files, relative to the output directory's parent.
-       * @default '.' (next to the output directory)
+       * Absolute directory of the state files (`<dir>/terraform.<stack>.tfstate`); the edge gives
+       * the repository root (stateBackendFromEnv's `localDir`).
+       * @default relative to the stack's directory, next to the output directory (a stack built in
+       * code: its state then moves with `--out`)
        */
       readonly dir?: string;
     }
@@ -24,7 +26,12 @@ export type StateBackendOptions =
       readonly region?: string;
       /** Key prefix; the key is `<prefix>/warren-<env>.tfstate`. @default 'warren' */
       readonly keyPrefix?: string;
-      /** DynamoDB table (partition key `LockID`, string) that locks the state. @default no locking */
+      /** KMS key (id, ARN or alias) for SSE-KMS of the state object. @default the bucket's default encryption (SSE-S3) */
+      readonly kmsKeyId?: string;
+      /**
+       * Deprecated: a DynamoDB table (partition key `LockID`, string) locking the state as well as
+       * the lock file, while moving off it (Terraform deprecates the table). @default none
+       */
       readonly lockTable?: string;
     };
 
@@ -33,29 +40,47 @@ export const STATE_ENV = {
   bucket: 'WARREN_STATE_BUCKET',
   region: 'WARREN_STATE_REGION',
   keyPrefix: 'WARREN_STATE_KEY_PREFIX',
+  kmsKeyId: 'WARREN_STATE_KMS_KEY_ID',
   lockTable: 'WARREN_STATE_LOCK_TABLE',
 } as const;
 
-/** S3 when WARREN_STATE_BUCKET is set, else local. */
-export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): StateBackendOptions {
+export interface StateDefaults {
+  /**
+   * Absolute directory of local state files; the edge passes the repository root.
+   * @default none: the stack-relative default of StateBackendOptions
+   */
+  readonly localDir?: string;
+}
+
+function isAbsolute(dir: string): boolean {
+  return dir.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(dir);
+}
+
+/** S3 when WARREN_STATE_BUCKET is set, else local (in `defaults.localDir`). */
+export function stateBackendFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: StateDefaults = {},
+): StateBackendOptions {
   const bucket = env[STATE_ENV.bucket];
   if (bucket === undefined || bucket === '') {
-    for (const key of [STATE_ENV.region, STATE_ENV.keyPrefix, STATE_ENV.lockTable]) {
+    for (const key of [STATE_ENV.region, STATE_ENV.keyPrefix, STATE_ENV.kmsKeyId, STATE_ENV.lockTable]) {
       if (env[key])
         throw new ConstructError(
           `${key} is set but ${STATE_ENV.bucket} is not; set the bucket too, or unset ${key}`,
         );
     }
-    return { kind: 'local' };
+    return { kind: 'local', ...(defaults.localDir !== undefined ? { dir: defaults.localDir } : {}) };
   }
   const region = env[STATE_ENV.region];
   const keyPrefix = env[STATE_ENV.keyPrefix];
+  const kmsKeyId = env[STATE_ENV.kmsKeyId];
   const lockTable = env[STATE_ENV.lockTable];
   return {
     kind: 's3',
     bucket,
     ...(region ? { region } : {}),
     ...(keyPrefix ? { keyPrefix } : {}),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(lockTable ? { lockTable } : {}),
   };
 }
@@ -68,22 +93,21 @@ export function applyStateBackend(
   options: StateBackendOptions,
 ): string {
   if (options.kind === 'local') {
-    const dir = options.dir ?? '.';
-    if (dir.startsWith('/') || /^[a-zA-Z]:/.test(dir)) {
+    const file = `terraform.${stackName}.tfstate`;
+    if (options.dir === undefined) {
+      // Terraform runs in <outdir>/stacks/<stack>; three levels up is the output directory's parent.
+      const statePath = `../../../${file}`;
+      new LocalBackend(stack, { path: statePath });
+      return `local file ${statePath} (relative to the stack's directory, <out>/stacks/${stackName})`;
+    }
+    if (!isAbsolute(options.dir)) {
       throw new ConstructError(
-        `state dir '${dir}' is absolute; give a path relative to the output directory's parent`,
+        `state dir '${options.dir}' is relative; give an absolute directory (the state must not move with the output directory)`,
       );
     }
-    // Terraform runs in <outdir>/stacks/<stack>; three levels up is the output directory's parent.
-    const statePath = [
-      '..',
-      '..',
-      '..',
-      ...(dir === '.' ? [] : [dir]),
-      `terraform.${stackName}.tfstate`,
-    ].join('/');
+    const statePath = `${options.dir.replace(/[\\/]+$/, '')}/${file}`;
     new LocalBackend(stack, { path: statePath });
-    return `local file ${statePath} (relative to the stack's directory, <out>/stacks/${stackName})`;
+    return `local file ${statePath}`;
   }
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket)) {
     throw new ConstructError(
@@ -96,7 +120,16 @@ export function applyStateBackend(
     key,
     region: options.region ?? region,
     encrypt: true,
+    ...(options.kmsKeyId !== undefined ? { kmsKeyId: options.kmsKeyId } : {}),
     ...(options.lockTable !== undefined ? { dynamodbTable: options.lockTable } : {}),
   });
-  return `s3://${options.bucket}/${key}${options.lockTable ? ` locked by DynamoDB table ${options.lockTable}` : ' (no lock table)'}`;
+  // Terraform >= 1.11 locks with a `<key>.tflock` object next to the state; cdktf 0.21's
+  // S3BackendConfig has no field for it yet.
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  const encryption = options.kmsKeyId !== undefined ? `SSE-KMS with ${options.kmsKeyId}` : 'encrypted';
+  const lock =
+    options.lockTable !== undefined
+      ? `locked by its lock file and (deprecated) DynamoDB table ${options.lockTable}`
+      : 'locked by its lock file';
+  return `s3://${options.bucket}/${key}, ${encryption}, ${lock}`;
 }

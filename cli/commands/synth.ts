@@ -2,7 +2,7 @@ import path from 'node:path';
 import { stateBackendFromEnv, type StateBackendOptions } from '../../stacks';
 import { parseFlags, type Command } from '../command';
 import { buildApp, writeApp, writeImageTemplates } from '../../aws';
-import { requireEnvironments } from '../../workspace';
+import { PROJECT_ROOT, requireEnvironments } from '../../workspace';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -15,7 +15,8 @@ Writes, for every environment (or the ones given):
   <out>/review/<env>.md           review summary: hosts, IPs, ports, security-group rules, diagram
 Works offline; nothing is deployed. Then: npx cdktf diff warren-<env>, npx cdktf deploy warren-<env>.
 
-State is local (terraform.warren-<env>.tfstate next to <out>) unless WARREN_STATE_BUCKET is set
+State is local (terraform.warren-<env>.tfstate in the repository root, whatever --out) unless
+WARREN_STATE_BUCKET is set
 (see docs/stacks.md).
 
 Options:
@@ -38,7 +39,7 @@ Options:
     // Every selected environment passes the whole gate, and the state settings parse, before the
     // first byte is written: one refused environment refuses the synth.
     const environments = requireEnvironments({ env: values.env, topology: values.topology });
-    const state: StateBackendOptions = stateBackendFromEnv();
+    const state: StateBackendOptions = stateBackendFromEnv(process.env, { localDir: PROJECT_ROOT });
     // Building the stacks (in memory) also reads the pinned images; a damaged file refuses here.
     const built = buildApp({
       environments,

@@ -2,7 +2,7 @@
 // backends, and the opt-in health gate.
 import { spawnSync } from 'node:child_process';
 import { healthGateScript } from '../../aws';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
@@ -128,7 +128,9 @@ describe('an existing VPC', async () => {
   });
   it('says so in the review, with one rule row per CIDR', () => {
     const md = reviewOf(buildStack(t));
-    expect(md).toContain('| Network | existing VPC vpc-0abc1234 |');
+    expect(md).toContain(
+      '| Network | existing VPC vpc-0abc1234; fixed IPs and VIP reserved (aws_ec2_subnet_cidr_reservation, explicit /32s) |',
+    );
     for (const cidr of ['10.43.1.0/24', '10.43.2.0/24', '10.43.3.0/24']) {
       expect(md).toContain(
         `| warren-elb-nlb | tcp | 5672 | ${cidr} (clients) | AMQP from clients to the NLB |`,
@@ -225,39 +227,74 @@ describe('front doors', () => {
 });
 
 describe('state', () => {
-  it('is local and relative by default', () => {
+  it('is local, in the absolute directory the edge gives, whatever the output directory', () => {
     expect(stateBackendFromEnv({})).toEqual({ kind: 'local' });
+    expect(stateBackendFromEnv({}, { localDir: '/repo' })).toEqual({ kind: 'local', dir: '/repo' });
     const s = scope();
-    expect(applyStateBackend(s, 'warren-x', 'r', { kind: 'local', dir: 'state' })).toContain(
-      '../../../state/terraform.warren-x.tfstate',
+    expect(applyStateBackend(s, 'warren-x', 'r', { kind: 'local', dir: '/repo/' })).toBe(
+      'local file /repo/terraform.warren-x.tfstate',
     );
     expect(parse(Testing.synth(s)).terraform.backend).toEqual({
-      local: { path: '../../../state/terraform.warren-x.tfstate' },
+      local: { path: '/repo/terraform.warren-x.tfstate' },
     });
-    expect(() => applyStateBackend(scope(), 'warren-x', 'r', { kind: 'local', dir: '/var/state' })).toThrow(
-      /is absolute/,
+    // Two output directories, one state file.
+    for (const outdir of ['out-a', 'deep/out-b']) {
+      const dir = path.join(tempDir('warren-state-'), outdir);
+      mkdirSync(dir, { recursive: true });
+      const app = Testing.app({ outdir: dir });
+      const stack = new TerraformStack(app, 'warren-x');
+      applyStateBackend(stack, 'warren-x', 'r', { kind: 'local', dir: '/repo' });
+      expect(parse(Testing.synth(stack)).terraform.backend).toEqual({
+        local: { path: '/repo/terraform.warren-x.tfstate' },
+      });
+    }
+    expect(() => applyStateBackend(scope(), 'warren-x', 'r', { kind: 'local', dir: 'state' })).toThrow(
+      /is relative; give an absolute directory/,
     );
   });
-  it('goes to an encrypted S3 bucket with a lock table when WARREN_STATE_* say so', () => {
+  it('without a directory (a stack built in code) stays next to the output directory', () => {
+    const s = scope();
+    applyStateBackend(s, 'warren-x', 'r', { kind: 'local' });
+    expect(parse(Testing.synth(s)).terraform.backend).toEqual({
+      local: { path: '../../../terraform.warren-x.tfstate' },
+    });
+  });
+  it('goes to an encrypted S3 bucket, SSE-KMS and locked by its lock file, when WARREN_STATE_* say so', () => {
     const options = stateBackendFromEnv({
       WARREN_STATE_BUCKET: 'acme-tfstate',
-      WARREN_STATE_LOCK_TABLE: 'acme-locks',
+      WARREN_STATE_KMS_KEY_ID: 'alias/acme-state',
       WARREN_STATE_KEY_PREFIX: 'rabbit',
     });
-    const tf = parse(synth(buildStack(dev, { state: options })));
+    const stack = buildStack(dev, { state: options });
+    const tf = parse(synth(stack));
     expect(tf.terraform.backend).toEqual({
       s3: {
         bucket: 'acme-tfstate',
         key: 'rabbit/warren-dev.tfstate',
         region: 'eu-west-1',
         encrypt: true,
-        dynamodb_table: 'acme-locks',
+        kms_key_id: 'alias/acme-state',
+        use_lockfile: true,
       },
     });
+    expect(stack.stateDescription).toBe(
+      's3://acme-tfstate/rabbit/warren-dev.tfstate, SSE-KMS with alias/acme-state, locked by its lock file',
+    );
+  });
+  it('still takes a (deprecated) DynamoDB lock table next to the lock file', () => {
+    const options = stateBackendFromEnv({
+      WARREN_STATE_BUCKET: 'acme-tfstate',
+      WARREN_STATE_LOCK_TABLE: 'locks',
+    });
+    const tf = parse(synth(buildStack(dev, { state: options })));
+    expect(tf.terraform.backend).toMatchObject({ s3: { dynamodb_table: 'locks', use_lockfile: true } });
   });
   it('refuses half an S3 configuration', () => {
     expect(() => stateBackendFromEnv({ WARREN_STATE_LOCK_TABLE: 'locks' })).toThrow(
       /WARREN_STATE_LOCK_TABLE is set but WARREN_STATE_BUCKET is not/,
+    );
+    expect(() => stateBackendFromEnv({ WARREN_STATE_KMS_KEY_ID: 'k' })).toThrow(
+      /WARREN_STATE_KMS_KEY_ID is set but WARREN_STATE_BUCKET is not/,
     );
     expect(() => applyStateBackend(scope(), 'w', 'r', { kind: 's3', bucket: 'Bad_Bucket' })).toThrow(
       /not a valid S3 bucket name/,

@@ -2,11 +2,14 @@
 // (nodes reachable only through the front door unless the topology asks, egress only where needed);
 // secrets under the environment's own key, each role reading only its boot script's parameters
 // (proven by evaluating the synthesized IAM policies).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../aws';
 import { SECRETS_READ_BY } from '../../stacks';
 import { SECRET_KEYS } from '../../topology';
-import { listEnvironments } from '../../workspace';
+import { listEnvironments, loadEnvironment, PROJECT_ROOT } from '../../workspace';
 import {
   buildStack,
   envTopology,
@@ -15,6 +18,7 @@ import {
   resources,
   resourcesByAddress,
   synth,
+  tempDir,
   variant,
   type TfJson,
 } from './helpers';
@@ -334,6 +338,22 @@ describe('boot order', () => {
         ([, p]) => p.role === String(profile.role).replace(/\.name\}$/, '.id}'),
       )!;
       expect(deps, `${name} waits for its role policy`).toContain(ownPolicy[0]);
+    }
+  });
+});
+
+// ---- State: the local default does not move with the output directory.
+
+describe('state', () => {
+  it('the app keeps local state in the repository root, whatever the output directory', () => {
+    const loaded = loadEnvironment('dev');
+    for (const outdir of [tempDir('warren-out-'), path.join(tempDir('warren-out-'), 'a', 'b')]) {
+      mkdirSync(outdir, { recursive: true });
+      const { stacks } = buildApp({ outdir, environments: [loaded], amiPlaceholders: true });
+      const tf = parse(Testing.synth(stacks[0]!));
+      expect(tf.terraform.backend).toEqual({
+        local: { path: `${PROJECT_ROOT}/terraform.warren-dev.tfstate` },
+      });
     }
   });
 });
