@@ -22,6 +22,29 @@ export interface PolicyStatement {
   readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 
+/**
+ * What the SSM agent needs for Session Manager, and no more: the part of AmazonSSMManagedInstanceCore
+ * that registers the instance and opens session channels (no Run Command documents, State Manager
+ * associations, inventory or parameter access, which that managed policy also grants).
+ */
+export const SESSION_MANAGER_ACTIONS = {
+  /** Registers the instance (its own ARN). */
+  register: ['ssm:UpdateInstanceInformation'],
+  /** Session channels and the agent's message service; these actions have no resource types. */
+  channels: [
+    'ssmmessages:CreateControlChannel',
+    'ssmmessages:CreateDataChannel',
+    'ssmmessages:OpenControlChannel',
+    'ssmmessages:OpenDataChannel',
+    'ec2messages:AcknowledgeMessage',
+    'ec2messages:DeleteMessage',
+    'ec2messages:FailMessage',
+    'ec2messages:GetEndpoint',
+    'ec2messages:GetMessages',
+    'ec2messages:SendReply',
+  ],
+} as const;
+
 export interface InstanceRoleProps {
   /** Role name, e.g. `warren-dev-rabbitmq`; at most 64 characters. */
   readonly roleName: string;
@@ -36,6 +59,11 @@ export interface InstanceRoleProps {
    * @default none: parameters under the AWS managed key, which needs no grant
    */
   readonly secretsKeyArn?: string;
+  /**
+   * Let the SSM agent register and carry Session Manager sessions (SESSION_MANAGER_ACTIONS).
+   * @default false
+   */
+  readonly sessionManager?: boolean;
   /**
    * More statements for this role.
    * @default none
@@ -107,6 +135,22 @@ export class InstanceRole extends Construct {
                   'kms:EncryptionContext:PARAMETER_ARN': [...this.parameterArns],
                 },
               },
+            },
+          ]
+        : []),
+      ...(props.sessionManager
+        ? [
+            {
+              Sid: 'SessionManagerRegister',
+              Effect: 'Allow' as const,
+              Action: [...SESSION_MANAGER_ACTIONS.register],
+              Resource: `arn:${partition.partition}:ec2:${props.region}:${account.accountId}:instance/*`,
+            },
+            {
+              Sid: 'SessionManagerChannels',
+              Effect: 'Allow' as const,
+              Action: [...SESSION_MANAGER_ACTIONS.channels],
+              Resource: '*',
             },
           ]
         : []),

@@ -104,6 +104,7 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
       region: t.region,
       ssmPrefix: props.ssmPrefix,
       secretKeys: SECRETS_READ_BY.haproxy,
+      sessionManager: t.access.sessionManager,
       ...(props.kmsKeyArn !== undefined ? { secretsKeyArn: props.kmsKeyArn } : {}),
       statements: [
         {

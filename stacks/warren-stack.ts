@@ -93,7 +93,12 @@ export class WarrenStack extends TerraformStack {
     if (props.healthGate) new NullProvider(this, 'null');
 
     const keepalived = t.frontDoor.kind === 'keepalived';
-    const endpoints: EndpointService[] = keepalived ? ['ssm', 'ec2'] : ['ssm'];
+    const endpoints: EndpointService[] = [
+      'ssm',
+      ...(keepalived ? (['ec2'] as const) : []),
+      // Session Manager's channels (ssmmessages) and the agent's message service (ec2messages).
+      ...(t.access.sessionManager ? (['ssmmessages', 'ec2messages'] as const) : []),
+    ];
     this.network = new Network(this, 'network', {
       envName: t.name,
       region: t.region,
@@ -134,6 +139,7 @@ export class WarrenStack extends TerraformStack {
       region: t.region,
       ssmPrefix: ssmPrefix(t),
       secretKeys: SECRETS_READ_BY.rabbitmq,
+      sessionManager: t.access.sessionManager,
       secretsKeyArn: this.key.keyArn,
     });
     this.nodes = new RabbitmqNodes(this, 'rabbitmq', {

@@ -157,6 +157,12 @@ const access = z.strictObject({
   sshKeyName: z.string().optional(),
   /** Give instances public IPs. @default false */
   publicIps: z.boolean().default(false),
+  /**
+   * Shell access through AWS Systems Manager Session Manager (`aws ssm start-session`): the instance
+   * roles get the agent's permissions and a new VPC the `ssmmessages`/`ec2messages` endpoints; no
+   * port is opened. @default true
+   */
+  sessionManager: z.boolean().default(true),
 });
 
 export const environmentSchema = z.strictObject({

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../aws';
-import { SECRETS_READ_BY } from '../../stacks';
+import { SECRETS_READ_BY, SESSION_MANAGER_ACTIONS } from '../../stacks';
 import { SECRET_KEYS } from '../../topology';
 import { listEnvironments, loadEnvironment, PROJECT_ROOT } from '../../workspace';
 import {
@@ -355,5 +355,51 @@ describe('state', () => {
         local: { path: `${PROJECT_ROOT}/terraform.warren-dev.tfstate` },
       });
     }
+  });
+});
+
+// ---- Session Manager: on by default, the agent's permissions only, its endpoints, no port.
+
+describe('Session Manager', () => {
+  const sessionStatements = (statements: readonly Statement[]) =>
+    statements.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('ssmmessages:') || a === 'ssm:UpdateInstanceInformation'),
+    );
+
+  it.each(environments)('%s: both roles may register and open sessions, nothing more', async (env) => {
+    const t = await envTopology(env);
+    expect(t.access.sessionManager).toBe(true);
+    const tf = synthed.get(env)!;
+    for (const [role, statements] of rolePolicies(tf)) {
+      const instance = `arn:aws:ec2:${t.region}:${ACCOUNT}:instance/i-0123456789abcdef0`;
+      expect(allowed(statements, { action: 'ssm:UpdateInstanceInformation', resource: instance }), role).toBe(
+        true,
+      );
+      for (const action of SESSION_MANAGER_ACTIONS.channels)
+        expect(allowed(statements, { action, resource: '*' }), `${role} ${action}`).toBe(true);
+      // Not Run Command documents, not other parameters, not another region's instances.
+      expect(allowed(statements, { action: 'ssm:SendCommand', resource: instance })).toBe(false);
+      expect(allowed(statements, { action: 'ssm:GetDocument', resource: '*' })).toBe(false);
+      expect(
+        allowed(statements, {
+          action: 'ssm:UpdateInstanceInformation',
+          resource: `arn:aws:ec2:ap-south-2:${ACCOUNT}:instance/i-0123456789abcdef0`,
+        }),
+      ).toBe(false);
+    }
+    const services = resources(tf, 'aws_vpc_endpoint').map((e) => String(e.service_name).split('.').pop());
+    expect(services).toEqual(expect.arrayContaining(['ssm', 'ssmmessages', 'ec2messages']));
+    // No SSH port without a key pair.
+    for (const r of resources(tf, 'aws_vpc_security_group_ingress_rule')) expect(r.from_port).not.toBe(22);
+  });
+
+  it('access.sessionManager: false drops the permissions and the endpoints', async () => {
+    const t = await variant('dev', (input) => {
+      input.access = { ...input.access, sessionManager: false };
+    });
+    const tf = parse(synth(buildStack(t)));
+    for (const statements of rolePolicies(tf).values()) expect(sessionStatements(statements)).toEqual([]);
+    const services = resources(tf, 'aws_vpc_endpoint').map((e) => String(e.service_name).split('.').pop());
+    expect(services.sort()).toEqual(['ec2', 'ssm']);
   });
 });

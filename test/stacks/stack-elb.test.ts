@@ -37,9 +37,11 @@ describe('warren-elb', () => {
     }
   });
 
-  it('needs only the SSM endpoint (no VIP to move)', () => {
-    expect(resources(tf, 'aws_vpc_endpoint').map((e) => e.service_name)).toEqual([
+  it('needs no EC2 endpoint (no VIP to move): SSM and Session Manager only', () => {
+    expect(resources(tf, 'aws_vpc_endpoint').map((e) => String(e.service_name)).sort()).toEqual([
+      'com.amazonaws.us-east-1.ec2messages',
       'com.amazonaws.us-east-1.ssm',
+      'com.amazonaws.us-east-1.ssmmessages',
     ]);
     expect(json).toHaveResourceWithProperties(VpcEndpoint, { private_dns_enabled: true });
   });

@@ -457,6 +457,7 @@ describe('defaults', () => {
       adminCidrs: ['10.9.0.0/16'],
       publicIps: false,
       directNodeAccess: false,
+      sessionManager: true,
     });
     expect(t.tags).toEqual({});
   });
