@@ -38,7 +38,11 @@ describe('warren-elb', () => {
   });
 
   it('needs no EC2 endpoint (no VIP to move): SSM and Session Manager only', () => {
-    expect(resources(tf, 'aws_vpc_endpoint').map((e) => String(e.service_name)).sort()).toEqual([
+    expect(
+      resources(tf, 'aws_vpc_endpoint')
+        .map((e) => String(e.service_name))
+        .sort(),
+    ).toEqual([
       'com.amazonaws.us-east-1.ec2messages',
       'com.amazonaws.us-east-1.ssm',
       'com.amazonaws.us-east-1.ssmmessages',
