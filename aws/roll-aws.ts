@@ -3,7 +3,7 @@
  * It diffs the Terraform state against the synthesized stack, prints what differs and why, and
  * (unless a dry run) hands the differing hosts to the orchestrator with "replace" meaning
  * `terraform apply -replace` of that one instance. The cluster is read through each node's
- * management API from this machine (access.adminCidrs must include it), logging in as the admin
+ * management API from this machine (access.directNodeAccess on, access.adminCidrs including it), logging in as the admin
  * whose password the stack keeps in SSM, read with the AWS CLI as the health gate does.
  */
 import { readFileSync } from 'node:fs';
@@ -151,6 +151,13 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
       node: given?.node ?? rabbitNodeName(name),
     };
   };
+  // The security groups open the nodes' management port to admins only with directNodeAccess; without
+  // it every request would time out, so say so before any change (endpoints given = a tunnel of yours).
+  if (!t.access.directNodeAccess && opts.endpoints === undefined) {
+    throw new RollError(
+      `warren roll reads each node's management API (port ${PORTS.management}) from this machine, and ${t.name}'s nodes accept it only through the front door; set access.directNodeAccess: true (admins in access.adminCidrs may then reach the nodes), deploy, and run warren roll again`,
+    );
+  }
   const password = await (opts.adminPassword ?? (() => adminPasswordFromSsm(t)))();
   const nodes = t.rabbitmq.nodes.map((n) => endpointOf(n.name));
   const cluster = managementClusterClient({

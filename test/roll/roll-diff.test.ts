@@ -218,6 +218,27 @@ describe('warren roll before the cluster', () => {
     ).rejects.toThrow(/no RabbitMQ management API answered \(http:\/\/127\.0\.0\.1:9.*access\.adminCidrs/);
     expect(calls().some((a) => a[0] === 'apply')).toBe(false);
   });
+
+  it('refuses before any change when the nodes take management only through the front door', async () => {
+    writeFileSync(
+      stateFile,
+      JSON.stringify(craftState(dev.stack(), { 'rabbit-01': { ami: OLD_RABBIT_AMI } })),
+    );
+    writeFileSync(logFile, '');
+    let asked = false;
+    await expect(
+      rollAws(loadEnvironment('dev'), {
+        outdir: dev.outdir,
+        onProgress: () => undefined,
+        adminPassword: async () => {
+          asked = true;
+          return 'unused';
+        },
+      }),
+    ).rejects.toThrow(/set access\.directNodeAccess: true .*deploy, and run warren roll again/);
+    expect(asked).toBe(false);
+    expect(calls().some((a) => a[0] === 'apply')).toBe(false);
+  });
 });
 
 describe('the order and the checks', () => {
