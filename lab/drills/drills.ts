@@ -403,8 +403,9 @@ export const rollingReplace: Drill = {
       }
     })();
 
-    // When each host's step began (health check, drain, replace, wait), to say where a gap was.
+    // When each host's step and its phases began (checks, drain, replace and wait), to say where a gap was.
     const stepStarts = new Map<string, number>();
+    const phases: { key: string; at: number }[] = [];
     const start = Date.now();
     let end = start;
     try {
@@ -412,8 +413,13 @@ export const rollingReplace: Drill = {
       const r = await labRoll(ctx.env, {
         hosts,
         onProgress: (l) => {
-          const step = /^(\S+) \(\d+\/\d+\): /.exec(l)?.[1];
-          if (step && !stepStarts.has(step)) stepStarts.set(step, Date.now());
+          const m = /^(\S+) \(\d+\/\d+\): (draining|replacing)?/.exec(l);
+          if (m?.[1] && !stepStarts.has(m[1])) {
+            stepStarts.set(m[1], Date.now());
+            phases.push({ key: `${m[1]}.checks`, at: Date.now() });
+          }
+          if (m?.[2])
+            phases.push({ key: `${m[1]}.${m[2] === 'draining' ? 'drain' : 'replace'}`, at: Date.now() });
           ctx.log(`roll: ${l}`);
         },
       });
@@ -431,6 +437,9 @@ export const rollingReplace: Drill = {
     const steps = [...stepStarts.entries()];
     steps.forEach(([host, from], i) =>
       ctx.noteConfirmGap(`rollLongestConfirmGapSeconds.${host}`, from, steps[i + 1]?.[1] ?? end),
+    );
+    phases.forEach((p, i) =>
+      ctx.noteConfirmGap(`rollLongestConfirmGapSeconds.${p.key}`, p.at, phases[i + 1]?.at ?? end),
     );
     if (minRunning < nodes.length - 1)
       throw new Error(
