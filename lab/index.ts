@@ -20,7 +20,8 @@ export {
   type ReplaceOptions,
 } from './lab';
 export { firewallRules } from './firewall-rules';
-export { labClusterClient, labRoll, labVipHolder, type LabRollOptions, type LabRollResult } from './lab-roll';
+export { labClusterClient, labRoll, type LabRollOptions, type LabRollResult } from './lab-roll';
+export { labVipHolder } from './lab-vip';
 export { detachLoopDevice, LAB_VOLUME_MAX_GIB, loopDevicesUnder } from './lab-volume';
 export { ensureLabImage, imageHash, LAB_IMAGE_PACKAGES } from './lab-image';
 export { labPlan, type LabHostPlan, type LabPlan, type LabRole } from './lab-plan';

@@ -21,6 +21,7 @@ import {
 import { run, waitFor } from '../workspace';
 import { clientNetns, execInHost, labStatus, labTopology, replaceHost } from './lab';
 import { readCredentials } from './lab-secrets';
+import { labVipHolder } from './lab-vip';
 import { envStateDir } from './paths';
 
 export interface LabRollOptions {
@@ -93,19 +94,6 @@ export function labClusterClient(env: string): ClusterClient {
     nodeCli: (node, tool, args) =>
       execInHost(env, node.replace(/^[^@]*@/, ''), [tool, ...args], { timeoutMs: 300_000 }),
   });
-}
-
-/** The running HAProxy host whose namespace carries the VIP now (a stopped host holds nothing). */
-export async function labVipHolder(env: string): Promise<string | undefined> {
-  const t = labTopology(env);
-  if (t.frontDoor.kind !== 'keepalived') return undefined;
-  const vip = t.frontDoor.vip;
-  for (const h of labStatus(env)?.hosts ?? []) {
-    if (h.role !== 'haproxy' || h.state !== 'running') continue;
-    const r = await run('ip', ['-n', h.netns, '-o', '-4', 'addr', 'show']);
-    if (r.stdout.split(/\s+/).some((w) => w.split('/')[0] === vip)) return h.name;
-  }
-  return undefined;
 }
 
 function readPending(env: string): string[] | undefined {

@@ -20,10 +20,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { clientNetns, labDown, labStatus, labUp, type LabStatus } from '../index';
+import { clientNetns, labDown, labStatus, labUp, labVipHolder, type LabStatus } from '../index';
 import { type Topology } from '../../topology';
 import { brokerArgs, startAgent } from './agent-process';
-import { haproxyHosts, holds, rabbitHosts, requireLab, vipHolder, waitHealthy } from './cluster-view';
+import { haproxyHosts, holds, rabbitHosts, requireLab, waitHealthy } from './cluster-view';
 import { drillsFor } from './drills';
 import { runDrill, type Drill, type DrillResult } from './drill-runner';
 import { amqpServerStatus, containerRoot } from './haproxy-stats';
@@ -329,7 +329,7 @@ async function timeVipFailover(
 ): Promise<number> {
   if (t.frontDoor.kind !== 'keepalived') throw new Error('no VIP');
   const vip = t.frontDoor.vip;
-  const master = await vipHolder(status, vip);
+  const master = await labVipHolder(status.env);
   if (!master) throw new Error(`no host holds the VIP ${vip}`);
   const backup = haproxyHosts(status).find((h) => h !== master)!;
   const probe = startAgent<ProbeResult>(clientNetns(env), [
@@ -361,7 +361,7 @@ async function timeVipFailover(
     await waitFor(
       `VIP on ${backup}`,
       60_000,
-      holds(async () => (await vipHolder(status, vip)) === backup),
+      holds(async () => (await labVipHolder(status.env)) === backup),
       100,
     );
     await sleep(3_000); // let the probe see the endpoint answer steadily again
@@ -406,7 +406,7 @@ async function timeVipFailover(
     await waitFor(
       `VIP back on ${master}`,
       60_000,
-      holds(async () => (await vipHolder(status, vip)) === master),
+      holds(async () => (await labVipHolder(status.env)) === master),
       200,
     ).catch(() => log(`the VIP did not return to ${master} (no preemption?)`));
   }

@@ -3,9 +3,9 @@
  * container) and of the network namespaces (`ip -n`), plus the bounded wait for "healthy again" every
  * drill ends with. Parsing is split out as pure functions so it is unit-tested on real output samples.
  */
-import { execInHost, labStatus, labTopology, type LabStatus } from '../index';
+import { execInHost, labStatus, labTopology, labVipHolder, type LabStatus } from '../index';
 import { UserError, type Topology } from '../../topology';
-import { run, waitFor } from '../../workspace';
+import { waitFor } from '../../workspace';
 
 /** `['rabbit@rabbit-01', 'rabbit@rabbit-02']` out of an Erlang list of atoms as `rabbitmqctl eval` prints it. */
 export function parseAtomList(text: string): string[] {
@@ -140,20 +140,6 @@ export async function policies(env: string, host: string): Promise<string> {
   return ctl(env, host, ['list_policies']);
 }
 
-/**
- * Which running HAProxy host holds the VIP now (asked of each host's namespace), if any. A stopped
- * host's namespace may still carry the address (the lab keeps namespaces of killed hosts); it holds
- * nothing, as a crashed machine wouldn't, so the live state is read each time.
- */
-export async function vipHolder(status: LabStatus, vip: string): Promise<string | undefined> {
-  const live = labStatus(status.env) ?? status;
-  for (const h of live.hosts.filter((x) => x.role === 'haproxy' && x.state !== 'stopped')) {
-    const r = await run('ip', ['-n', h.netns, '-o', '-4', 'addr', 'show']).catch(() => ({ stdout: '' }));
-    if (r.stdout.split(/\s+/).some((w) => w.split('/')[0] === vip)) return h.name;
-  }
-  return undefined;
-}
-
 export interface Health {
   readonly healthy: boolean;
   /** What is wrong, one line (or 'healthy'). */
@@ -186,7 +172,7 @@ export async function checkHealth(env: string, t: Topology = labTopology(env)): 
       if (t.rabbitmq.replication === 'ha-all' && !/ha-mode/.test(await policies(env, host))) {
         return { healthy: false, summary: 'the ha-all policy is not applied' };
       }
-      if (t.frontDoor.kind === 'keepalived' && !(await vipHolder(status, t.frontDoor.vip))) {
+      if (t.frontDoor.kind === 'keepalived' && !(await labVipHolder(status.env))) {
         return { healthy: false, summary: `no HAProxy host holds the VIP ${t.frontDoor.vip}` };
       }
       return { healthy: true, summary: 'healthy' };

@@ -10,6 +10,7 @@ import {
   labClusterClient,
   labRoll,
   labStatus,
+  labVipHolder,
   partitionHost,
   replaceHost,
   startHost,
@@ -29,7 +30,6 @@ import {
   rabbitOsPid,
   rabbitRunning,
   runningNodes,
-  vipHolder,
   waitHealthy,
 } from './cluster-view';
 import { amqpServerStatus } from './haproxy-stats';
@@ -130,7 +130,7 @@ export const keepalivedMasterFailover: Drill = {
     if (ctx.topology.frontDoor.kind !== 'keepalived')
       throw new Error('this drill needs a keepalived front door');
     const vip = ctx.topology.frontDoor.vip;
-    const master = await vipHolder(ctx.status, vip);
+    const master = await labVipHolder(ctx.status.env);
     if (!master) throw new Error(`no host holds the VIP ${vip}`);
     const backup = haproxyHosts(ctx.status).find((h) => h !== master)!;
     ctx.note('master', master);
@@ -141,7 +141,7 @@ export const keepalivedMasterFailover: Drill = {
     await waitFor(
       `the VIP to move to ${backup}`,
       60_000,
-      holds(async () => (await vipHolder(ctx.status, vip)) === backup),
+      holds(async () => (await labVipHolder(ctx.status.env)) === backup),
       100,
     );
     ctx.note('vipMovedAfterHaproxyKillSeconds', (Date.now() - t0) / 1000);
@@ -151,7 +151,7 @@ export const keepalivedMasterFailover: Drill = {
     await waitFor(
       `the VIP back on ${master}`,
       60_000,
-      holds(async () => (await vipHolder(ctx.status, vip)) === master),
+      holds(async () => (await labVipHolder(ctx.status.env)) === master),
       200,
     );
     await ctx.trafficFlows(200, 120_000);
@@ -162,7 +162,7 @@ export const keepalivedMasterFailover: Drill = {
     await waitFor(
       `the VIP to move to ${backup}`,
       60_000,
-      holds(async () => (await vipHolder(ctx.status, vip)) === backup),
+      holds(async () => (await labVipHolder(ctx.status.env)) === backup),
       100,
     );
     ctx.note('vipMovedAfterHostKillSeconds', (Date.now() - t0) / 1000);
@@ -172,7 +172,7 @@ export const keepalivedMasterFailover: Drill = {
     await waitFor(
       `the VIP back on ${master}`,
       120_000,
-      holds(async () => (await vipHolder(ctx.status, vip)) === master),
+      holds(async () => (await labVipHolder(ctx.status.env)) === master),
       200,
     );
   },
