@@ -143,3 +143,18 @@ export function craftState(
   }
   return { format_version: '1.0', terraform_version: '1.11.4', values: { root_module: { resources } } };
 }
+
+/**
+ * Puts the recording `terraform` stand-in first on PATH for this process, logging its calls to
+ * `dir/terraform-calls.jsonl` and answering `show -json` from `dir/state.json`; an apply calls `hook`.
+ */
+export function useFakeTerraform(dir: string, hook: string): { logFile: string; stateFile: string } {
+  const logFile = path.join(dir, 'terraform-calls.jsonl');
+  const stateFile = path.join(dir, 'state.json');
+  writeFileSync(logFile, '');
+  process.env.PATH = `${FIXTURES}:${process.env.PATH}`;
+  process.env.WARREN_FAKE_TF_LOG = logFile;
+  process.env.WARREN_FAKE_TF_STATE = stateFile;
+  process.env.WARREN_FAKE_TF_HOOK = hook;
+  return { logFile, stateFile };
+}

@@ -21,7 +21,7 @@ import {
   type RollHost,
 } from '../../roll';
 import { loadEnvironment } from '../../workspace';
-import { craftState, FIXTURES, OLD_RABBIT_AMI, synthesizeDev, type SynthesizedDev } from './helpers';
+import { craftState, OLD_RABBIT_AMI, synthesizeDev, useFakeTerraform, type SynthesizedDev } from './helpers';
 
 let dev: SynthesizedDev;
 const saved = { ...process.env };
@@ -30,14 +30,8 @@ let stateFile = '';
 
 beforeAll(async () => {
   dev = await synthesizeDev();
-  logFile = path.join(dev.dir, 'terraform-calls.jsonl');
-  stateFile = path.join(dev.dir, 'state.json');
-  writeFileSync(logFile, '');
-  process.env.PATH = `${FIXTURES}:${process.env.PATH}`;
-  process.env.WARREN_FAKE_TF_LOG = logFile;
-  process.env.WARREN_FAKE_TF_STATE = stateFile;
   // No apply may reach a hook in this file: a closed loopback port makes one fail loudly.
-  process.env.WARREN_FAKE_TF_HOOK = 'http://127.0.0.1:9';
+  ({ logFile, stateFile } = useFakeTerraform(dev.dir, 'http://127.0.0.1:9'));
 }, 120_000);
 
 afterAll(() => {

@@ -8,14 +8,13 @@
 // Then the orchestrator with a client that can run the node's CLI: it drains before the replace.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollAws, type AwsRollOptions } from '../../aws/roll-aws';
 import { managementClusterClient, RollError, rollHosts } from '../../roll';
 import { ADMIN_USERNAME } from '../../topology';
 import { loadEnvironment } from '../../workspace';
-import { craftState, FIXTURES, OLD_RABBIT_AMI, synthesizeDev, type SynthesizedDev } from './helpers';
+import { craftState, OLD_RABBIT_AMI, synthesizeDev, useFakeTerraform, type SynthesizedDev } from './helpers';
 import { startRollCluster, type RollCluster } from './loopback-cluster';
 
 const HOSTS = ['rabbit-01', 'rabbit-02', 'rabbit-03'];
@@ -57,13 +56,10 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  logFile = path.join(dev.dir, 'terraform-calls.jsonl');
-  stateFile = path.join(dev.dir, 'state.json');
-  writeFileSync(logFile, '');
-  process.env.PATH = `${FIXTURES}:${process.env.PATH}`;
-  process.env.WARREN_FAKE_TF_LOG = logFile;
-  process.env.WARREN_FAKE_TF_STATE = stateFile;
-  process.env.WARREN_FAKE_TF_HOOK = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+  ({ logFile, stateFile } = useFakeTerraform(
+    dev.dir,
+    `http://127.0.0.1:${(hook.address() as AddressInfo).port}`,
+  ));
 }, 300_000);
 
 afterAll(async () => {
