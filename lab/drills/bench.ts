@@ -464,25 +464,16 @@ async function drillCounts(env: string, d: Drill, log: (l: string) => void): Pro
 export function formatBench(r: BenchReport): string {
   const mark = (ok: boolean | null) => (ok === null ? ' ' : ok ? '✓' : '✗');
   const le = (v: number | null, max: number) => (v === null ? null : v <= max);
+  const atMost = (label: string, v: number | null, max: number): [string, string, string, string] => [
+    label,
+    fmt(v, 's'),
+    `≤ ${max} s`,
+    mark(le(v, max)),
+  ];
   const rows: [string, string, string, string][] = [
-    [
-      'boot to healthy',
-      fmt(r.bootToHealthySeconds, 's'),
-      `≤ ${TARGETS.bootToHealthySeconds} s`,
-      mark(le(r.bootToHealthySeconds, TARGETS.bootToHealthySeconds)),
-    ],
-    [
-      'VIP failover outage',
-      fmt(r.vipFailoverSeconds, 's'),
-      `≤ ${TARGETS.vipFailoverSeconds} s`,
-      mark(le(r.vipFailoverSeconds, TARGETS.vipFailoverSeconds)),
-    ],
-    [
-      'dead backend marked down',
-      fmt(r.backendDownSeconds, 's'),
-      `≤ ${TARGETS.backendDownSeconds} s`,
-      mark(le(r.backendDownSeconds, TARGETS.backendDownSeconds)),
-    ],
+    atMost('boot to healthy', r.bootToHealthySeconds, TARGETS.bootToHealthySeconds),
+    atMost('VIP failover outage', r.vipFailoverSeconds, TARGETS.vipFailoverSeconds),
+    atMost('dead backend marked down', r.backendDownSeconds, TARGETS.backendDownSeconds),
     ['throughput direct', fmt(r.throughput.direct, 'msg/s'), '', ' '],
     ['throughput front door', fmt(r.throughput.frontDoor, 'msg/s'), '', ' '],
     [
@@ -492,12 +483,7 @@ export function formatBench(r: BenchReport): string {
       mark(r.throughput.ratio === null ? null : r.throughput.ratio >= TARGETS.throughputRatio),
     ],
     ['synth (all environments)', fmt(r.synthSeconds, 's'), '', ' '],
-    [
-      'rolling replace (lab roll)',
-      fmt(r.rollSeconds, 's'),
-      `≤ ${TARGETS.rollSeconds} s`,
-      mark(le(r.rollSeconds, TARGETS.rollSeconds)),
-    ],
+    atMost('rolling replace (lab roll)', r.rollSeconds, TARGETS.rollSeconds),
     [
       'longest confirm gap, roll',
       fmt(r.rollLongestConfirmGapSeconds, 's'),
