@@ -17,6 +17,7 @@ export type {
 export type { EnvironmentInput } from './schema';
 export * from './secrets';
 export * from './topology-issue';
+export { plaintextOn, tlsOn, type TlsMode } from './tls-rules';
 export { LAB_HOST_NAMES, NLB_ENV_NAME_MAX } from './rules';
 export { validateTopology } from './validate';
 export { UserError, WarrenError } from './warren-error';

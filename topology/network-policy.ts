@@ -3,8 +3,8 @@
  * topology; the stacks render it as security-group rules and the lab as iptables rules inside each
  * host (inbound denied by default), so a flow missing here breaks the lab the way it breaks AWS.
  */
-import { haproxyDialectOf, rabbitCapabilities } from './capabilities';
-import { PORTS } from './ports';
+import { haproxyDialectOf, rabbitCapabilities, tlsSupport } from './capabilities';
+import { listenerPorts, PORTS } from './ports';
 import type { Topology } from './resolve';
 
 /** A role that receives traffic. `nlb` is the AWS load balancer (a HAProxy stand-in in the lab). */
@@ -26,6 +26,20 @@ export interface Flow {
 }
 
 const role = (r: PolicyRole): FlowSource => ({ kind: 'role', role: r });
+
+/** The protocol a client port carries, for the rule descriptions. */
+function name(port: number): string {
+  switch (port) {
+    case PORTS.amqp:
+      return 'AMQP';
+    case PORTS.amqps:
+      return 'AMQPS';
+    case PORTS.management:
+      return 'management';
+    default:
+      return 'management over HTTPS';
+  }
+}
 
 function tcp(
   from: FlowSource,
@@ -56,6 +70,8 @@ export function networkPolicy(t: Topology, options: PolicyOptions = {}): Flow[] 
   const clients: FlowSource = { kind: 'cidrs', label: 'clients', cidrs: t.access.clientCidrs };
   const admins: FlowSource = { kind: 'cidrs', label: 'admins', cidrs: t.access.adminCidrs };
   const rabbit = role('rabbitmq');
+  // `rabbitmq.tls` decides which of 5672/5671 and 15672/15671 exist; 'required' opens no plaintext.
+  const ports = listenerPorts(t.rabbitmq.tls);
   const flows: Flow[] = [
     tcp(rabbit, 'rabbitmq', PORTS.epmd, 'epmd between cluster nodes'),
     tcp(rabbit, 'rabbitmq', PORTS.distribution, 'Erlang distribution between cluster nodes'),
@@ -64,45 +80,43 @@ export function networkPolicy(t: Topology, options: PolicyOptions = {}): Flow[] 
   // Off by default: every client and operator goes through the front door, whose checks and
   // limits a direct connection would skip. `warren roll` needs it (it reads each node's API).
   if (options.directNodeAccess ?? t.access.directNodeAccess) {
-    flows.push(
-      // With proxyProtocol on, nodes refuse AMQP that does not start with a PROXY header, so this flow
-      // then serves only tools that speak it; management and diagnostics still work directly.
-      tcp(admins, 'rabbitmq', PORTS.amqp, 'AMQP straight to a node, for operators'),
-      tcp(admins, 'rabbitmq', PORTS.management, 'management straight to a node, for operators'),
-    );
+    // With proxyProtocol on, nodes refuse AMQP that does not start with a PROXY header, so this flow
+    // then serves only tools that speak it; management and diagnostics still work directly.
+    for (const p of ports.amqp)
+      flows.push(tcp(admins, 'rabbitmq', p, `${name(p)} straight to a node, for operators`));
+    for (const p of ports.management)
+      flows.push(tcp(admins, 'rabbitmq', p, `${name(p)} straight to a node, for operators`));
   }
   if (t.frontDoor.kind === 'keepalived') {
     const proxy = role('haproxy');
-    flows.push(
-      tcp(proxy, 'rabbitmq', PORTS.amqp, 'AMQP from HAProxy'),
-      tcp(proxy, 'rabbitmq', PORTS.management, 'management from HAProxy'),
-      tcp(clients, 'haproxy', PORTS.amqp, 'AMQP from clients through the VIP'),
-      tcp(admins, 'haproxy', PORTS.management, 'management through the VIP'),
-      tcp(admins, 'haproxy', PORTS.haproxyStats, 'HAProxy stats page'),
-      {
-        from: proxy,
-        to: 'haproxy',
-        protocol: 'vrrp',
-        fromPort: 0,
-        toPort: 0,
-        purpose: 'VRRP between the keepalived pair',
-      },
-    );
+    for (const p of ports.amqp) flows.push(tcp(proxy, 'rabbitmq', p, `${name(p)} from HAProxy`));
+    for (const p of ports.management) flows.push(tcp(proxy, 'rabbitmq', p, `${name(p)} from HAProxy`));
+    for (const p of ports.amqp)
+      flows.push(tcp(clients, 'haproxy', p, `${name(p)} from clients through the VIP`));
+    for (const p of ports.management) flows.push(tcp(admins, 'haproxy', p, `${name(p)} through the VIP`));
+    flows.push(tcp(admins, 'haproxy', PORTS.haproxyStats, 'HAProxy stats page'), {
+      from: proxy,
+      to: 'haproxy',
+      protocol: 'vrrp',
+      fromPort: 0,
+      toPort: 0,
+      purpose: 'VRRP between the keepalived pair',
+    });
   } else {
     const nlb = role('nlb');
-    flows.push(
-      tcp(nlb, 'rabbitmq', PORTS.amqp, 'AMQP and health checks from the NLB'),
-      tcp(nlb, 'rabbitmq', PORTS.management, 'management and health checks from the NLB'),
-      // The NLB has a security group of its own, and targets allow it by reference even though it
-      // keeps clients' addresses, so clients never need a path to the nodes that skips the NLB.
-      tcp(clients, 'nlb', PORTS.amqp, 'AMQP from clients to the NLB'),
-      tcp(admins, 'nlb', PORTS.management, 'management from admins to the NLB'),
-    );
+    for (const p of [...ports.amqp, ...ports.management])
+      flows.push(tcp(nlb, 'rabbitmq', p, `${name(p)} and health checks from the NLB`));
+    // The NLB has a security group of its own, and targets allow it by reference even though it
+    // keeps clients' addresses, so clients never need a path to the nodes that skips the NLB.
+    for (const p of ports.amqp) flows.push(tcp(clients, 'nlb', p, `${name(p)} from clients to the NLB`));
+    for (const p of ports.management) flows.push(tcp(admins, 'nlb', p, `${name(p)} from admins to the NLB`));
   }
   // Metrics (docs/monitoring.md): admins' Prometheus scrapes every host, each exporter only where it runs.
   flows.push(tcp(admins, 'rabbitmq', PORTS.nodeExporter, 'node_exporter metrics'));
-  if (rabbitCapabilities(t.image.rabbitmq).prometheusPlugin)
+  if (rabbitCapabilities(t.image.rabbitmq).prometheusPlugin && t.rabbitmq.tls !== 'required')
     flows.push(tcp(admins, 'rabbitmq', PORTS.rabbitmqPrometheus, 'rabbitmq_prometheus metrics'));
+  if (t.rabbitmq.tls !== 'off' && tlsSupport(t.image.rabbitmq, t.image.erlang).prometheusTls)
+    flows.push(tcp(admins, 'rabbitmq', PORTS.rabbitmqPrometheusTls, 'rabbitmq_prometheus metrics over TLS'));
   if (t.frontDoor.kind === 'keepalived') {
     flows.push(tcp(admins, 'haproxy', PORTS.nodeExporter, 'node_exporter metrics'));
     if (haproxyDialectOf(t.image.ubuntu).prometheusExporter)

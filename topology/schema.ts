@@ -97,6 +97,14 @@ const rabbitmq = z.strictObject({
   fileDescriptors: z.number().int().default(65536),
   /** Accept the PROXY protocol on AMQP (RabbitMQ ≥ 3.7); the front door then sends it. @default false */
   proxyProtocol: z.boolean().default(false),
+  /**
+   * TLS on the nodes (AMQPS 5671, management over HTTPS 15671, metrics over TLS 15691), with
+   * certificates from the environment's own CA: 'required' opens no plaintext listener at all,
+   * 'optional' keeps 5672/15672 beside them, 'off' serves plaintext only. Needs an Erlang whose TLS
+   * RabbitMQ's guide does not warn against (19.3.6.4+, so not 16.04's 18.3).
+   * @default 'off': turning TLS on changes what every client must do (port, CA file), so it is asked for
+   */
+  tls: z.enum(['required', 'optional', 'off']).default('off'),
   /** AMQP heartbeat the server proposes (s); front-door idle timeouts are derived from it. @default 60 */
   heartbeatSeconds: z.number().int().default(60),
 });

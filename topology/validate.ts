@@ -7,6 +7,7 @@ import { resolveTopology, type Topology } from './resolve';
 import { checkTopology } from './rules';
 import { closest } from './did-you-mean';
 import { environmentSchema } from './schema';
+import { checkTls } from './tls-rules';
 import { formatPath, TopologyError, type TopologyIssue } from './topology-issue';
 
 export function validateTopology(input: unknown, source = '<topology>'): Topology {
@@ -18,7 +19,7 @@ export function validateTopology(input: unknown, source = '<topology>'): Topolog
     );
   }
   const topology = resolveTopology(parsed.data);
-  const issues = checkTopology(topology);
+  const issues = [...checkTopology(topology), ...checkTls(topology)];
   if (issues.length > 0) throw new TopologyError(source, issues);
   return topology;
 }

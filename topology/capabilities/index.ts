@@ -10,3 +10,4 @@ export * from './front-door-dialects';
 export * from './os-releases';
 export * from './package-sources';
 export * from './rabbitmq-features';
+export * from './tls-support';
