@@ -19,6 +19,7 @@ import {
   TEAM_RABBITMQ_MIRRORS,
 } from './package-pins';
 import { bootScriptFiles, bootScriptsMapEnv, SCRIPTS_SOURCE_DIR, type BootScript } from '../cloudinit';
+import { nodeExporterPackage, NODE_EXPORTER_TEXTFILE_DIR } from '../topology/capabilities/exporter-packages';
 
 /** Where the provisioning steps' scripts (images/scripts/) live in this repository. */
 export const STEP_SCRIPTS_DIR = path.join(__dirname, 'scripts');
@@ -139,6 +140,19 @@ export function packageSteps(
       [APT_PINS_LIB],
     ),
   ];
+  const exporter = nodeExporterPackage(t.image.ubuntu);
+  steps.push(
+    step(
+      'install-node-exporter',
+      {
+        WARREN_NODE_EXPORTER_VERSION: exporter.version,
+        WARREN_NODE_EXPORTER_TEXTFILE_DIR: NODE_EXPORTER_TEXTFILE_DIR,
+      },
+      true,
+      `prometheus-node-exporter ${exporter.version} from the release's archive, held`,
+      [APT_PINS_LIB],
+    ),
+  );
   if (role === 'haproxy') {
     const fd = frontDoorPackagePlan(t.image.ubuntu);
     steps.push(

@@ -7,6 +7,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlin
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APT_PINS_LIB, DEBIAN_12_PACKAGES, frontDoorPackagePlan, STEP_SCRIPTS_DIR } from '../../images';
+import {
+  nodeExporterPackage,
+  NODE_EXPORTER_TEXTFILE_DIR,
+} from '../../topology/capabilities/exporter-packages';
 import { tempDir } from './helpers';
 
 function labBaseImage(): string | undefined {
@@ -67,7 +71,12 @@ describe.skipIf(!base)(
       mounts.unshift(path.join(root, 'proc'));
       copyFileSync('/etc/resolv.conf', path.join(root, 'etc/resolv.conf'));
       // With the helper they source, next to them as on the build instance.
-      for (const s of ['install-rabbitmq.sh', 'install-front-door.sh', APT_PINS_LIB])
+      for (const s of [
+        'install-rabbitmq.sh',
+        'install-front-door.sh',
+        'install-node-exporter.sh',
+        APT_PINS_LIB,
+      ])
         copyFileSync(path.join(STEP_SCRIPTS_DIR, s), path.join(root, 'tmp', s));
     });
 
@@ -91,6 +100,25 @@ describe.skipIf(!base)(
         /^haproxy 2\.6\.\S+\nkeepalived 1:2\.2\.\S+\n/m,
       );
       expect(existsSync(path.join(root, 'usr/sbin/policy-rc.d'))).toBe(false);
+      expect(processesInRoot()).toEqual([]);
+    });
+
+    it('installs prometheus-node-exporter pinned to the series, holds and records it, starts nothing', () => {
+      const result = run('install-node-exporter.sh', {
+        WARREN_NODE_EXPORTER_VERSION: nodeExporterPackage('debian-12').version,
+        WARREN_NODE_EXPORTER_TEXTFILE_DIR: NODE_EXPORTER_TEXTFILE_DIR,
+      });
+      expect(result.code, result.out).toBe(0);
+      expect(inRoot('dpkg-query', '-W', '-f', '${Version}', 'prometheus-node-exporter')).toMatch(/^1\.5\./);
+      expect(inRoot('apt-mark', 'showhold').split('\n')).toContain('prometheus-node-exporter');
+      expect(readFileSync(path.join(root, 'etc/warren/image-packages'), 'utf8')).toMatch(
+        /^prometheus-node-exporter 1\.5\.\S+$/m,
+      );
+      // The package's compiled-in textfile directory is the one warren writes to.
+      expect(inRoot('/usr/bin/prometheus-node-exporter', '--help')).toContain(
+        `--collector.textfile.directory="${NODE_EXPORTER_TEXTFILE_DIR}"`,
+      );
+      expect(existsSync(path.join(root, NODE_EXPORTER_TEXTFILE_DIR.slice(1)))).toBe(true);
       expect(processesInRoot()).toEqual([]);
     });
 

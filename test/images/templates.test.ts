@@ -96,6 +96,7 @@ describe('image templates', async () => {
     expect(scripts).toEqual([
       'wait-for-boot.sh',
       'install-rabbitmq.sh',
+      'install-node-exporter.sh',
       'install-front-door.sh',
       'install-aws-cli.sh',
       'post-install.sh',
