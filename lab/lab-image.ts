@@ -50,6 +50,7 @@ export const LAB_IMAGE_PACKAGES: readonly string[] = [
   // The data volume's boot script: blkid, wipefs, lsblk, findmnt (util-linux), mkfs.ext4.
   'util-linux',
   'e2fsprogs',
+  'prometheus-node-exporter',
 ];
 
 /**
