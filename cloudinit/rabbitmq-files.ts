@@ -2,7 +2,7 @@
  * The small RabbitMQ files around the main configuration: the node name (rabbitmq-env.conf), the
  * plugins (enabled_plugins) and the open-file limit (a systemd drop-in, never an edited unit).
  */
-import { rabbitNodeName, type Topology } from '../topology';
+import { rabbitCapabilities, rabbitNodeName, type Topology } from '../topology';
 import { markerComment } from './marker';
 import type { RenderedFile } from './rendered-file';
 
@@ -19,12 +19,24 @@ export function renderRabbitEnv(t: Topology, hostName: string): RenderedFile {
   };
 }
 
+/**
+ * The environment's plugins plus rabbitmq_prometheus where the version has it (3.8+): the scrape
+ * configuration of monitoring/ expects it on every node, on 15692, which the network policy opens
+ * to adminCidrs only. 3.5.7 has no such plugin (docs/monitoring.md says what it has instead).
+ */
+export function enabledPluginsOf(t: Topology): string[] {
+  const plugins = [...t.rabbitmq.plugins];
+  if (rabbitCapabilities(t.image.rabbitmq).prometheusPlugin && !plugins.includes('rabbitmq_prometheus'))
+    plugins.push('rabbitmq_prometheus');
+  return plugins;
+}
+
 export function renderEnabledPlugins(t: Topology): RenderedFile {
   return {
     path: '/etc/rabbitmq/enabled_plugins',
     owner: 'rabbitmq:rabbitmq',
     permissions: '0644',
-    content: markerComment(t, '%%') + `[${t.rabbitmq.plugins.join(',')}].\n`,
+    content: markerComment(t, '%%') + `[${enabledPluginsOf(t).join(',')}].\n`,
   };
 }
 

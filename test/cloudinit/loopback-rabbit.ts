@@ -14,12 +14,17 @@ import { RABBIT_BIN, startLoopbackRabbit, type LoopbackNode } from '../support/l
 import { portOpen } from '../support/ports';
 import { run, SCRIPTS_DIR } from './helpers';
 
-/** The rendered config with its listeners moved to private loopback ports (the only change). */
+/**
+ * The rendered config with its listeners moved to private loopback ports (the only change). With
+ * rabbitmq_prometheus enabled (3.8+, always the ini format) its listener moves too: every node
+ * would otherwise take 15692, and the second one on this machine would fail to start.
+ */
 export function loopbackConfig(
   content: string,
   format: 'classic' | 'ini',
   amqp: number,
   mgmt: number,
+  prometheus?: number,
 ): string {
   const out =
     format === 'classic'
@@ -38,7 +43,9 @@ export function loopbackConfig(
   if (!out.includes(String(amqp)) || !out.includes(String(mgmt))) {
     throw new Error('the listener lines changed shape; update loopbackConfig');
   }
-  return out;
+  if (prometheus === undefined) return out;
+  if (format !== 'ini') throw new Error('rabbitmq_prometheus (3.8+) with the classic config format');
+  return `${out.trimEnd()}\nprometheus.tcp.port = ${prometheus}\nprometheus.tcp.ip = 127.0.0.1\n`;
 }
 
 export interface ClusterNode extends LoopbackNode {
@@ -71,18 +78,19 @@ export function destroyAllClusters(): void {
   for (const c of clusters) c.destroy();
 }
 
-/** A free base: AMQP ports from `amqp`, management +10000, distribution +20000; epmd's own. */
+/** A free base: AMQP ports from `amqp`, management +10000, distribution +20000, metrics +30000; epmd's own. */
 async function pickBase(count: number): Promise<{ amqp: number; epmd: number }> {
   for (let k = 0; k < 20; k++) {
     const amqp = 5791 + k * 4;
     const epmd = 4391 + k;
     const ports = [epmd];
-    for (let i = 0; i < count; i++) ports.push(amqp + i, amqp + 10000 + i, amqp + 20000 + i);
+    for (let i = 0; i < count; i++)
+      ports.push(amqp + i, amqp + 10000 + i, amqp + 20000 + i, amqp + 30000 + i);
     const busy = await Promise.all(ports.map(portOpen));
     if (!busy.some(Boolean)) return { amqp, epmd };
   }
   throw new Error(
-    'no free loopback ports in 5791-5870 (+10000, +20000) / 4391-4410: stale test brokers? stop them by PID',
+    'no free loopback ports in 5791-5870 (+10000, +20000, +30000) / 4391-4410: stale test brokers? stop them by PID',
   );
 }
 
@@ -118,7 +126,13 @@ export async function loopbackCluster(t: Topology, names: readonly string[]): Pr
         distPort: amqpPort + 20000,
         config: {
           fileName: path.basename(config.path),
-          content: loopbackConfig(config.content, format, amqpPort, mgmtPort),
+          content: loopbackConfig(
+            config.content,
+            format,
+            amqpPort,
+            mgmtPort,
+            plugins.content.includes('rabbitmq_prometheus') ? base.amqp + 30000 + i : undefined,
+          ),
         },
         enabledPlugins: plugins.content,
         env: { RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1' },

@@ -12,6 +12,9 @@
  * - 22.04 jammy: 1.3.1-1ubuntu0.22.04.2 and .3 (jammy-updates/universe) in `dpkg -l` listings.
  * - 24.04 noble: 1.7.0-1ubuntu0.3 (noble-updates/universe) in several `dpkg -l` listings.
  * - Debian 12 bookworm: 1.5.0-1+b6 (`apt-cache policy` against deb.debian.org here).
+ * - Debian 13 trixie: 1.9.0-1+b4 (named in a public playbook's apt error), unverified here.
+ * - 26.04 resolute: 1.9 as in Debian 13 (trixie), from which resolute's universe is synced;
+ *   unverified (no listing seen here).
  */
 import type { UbuntuRelease } from './os-releases';
 
@@ -20,15 +23,20 @@ export interface NodeExporterPackage {
   readonly version: string;
 }
 
-/** Partial so that a release row can land before its exporter row; nodeExporterPackage() refuses then. */
-export const NODE_EXPORTER_PACKAGES: Readonly<
-  Partial<Record<UbuntuRelease | 'debian-12', NodeExporterPackage>>
-> = {
+/**
+ * Keyed by release id (a string, so a release row in os-releases.ts can land before or after its
+ * row here); nodeExporterPackage() refuses a release with no row.
+ */
+export const NODE_EXPORTER_PACKAGES: Readonly<Record<string, NodeExporterPackage>> = {
   '16.04': { version: '0.11.*' },
   '20.04': { version: '0.18.*' },
   '22.04': { version: '1.3.*' },
   '24.04': { version: '1.7.*' },
+  // Not seen in any listing here: Debian 13's 1.9.0-1+b4 (named in a public playbook) is what
+  // resolute is expected to carry; the deb13 work confirms or corrects it.
+  '26.04': { version: '1.9.*' },
   'debian-12': { version: '1.5.*' },
+  'debian-13': { version: '1.9.*' },
 };
 
 /** The release's node-exporter package; throws (a bug in this table, not a user error) when it has no row. */
