@@ -26,6 +26,9 @@ export const BOOT_SCRIPT_NAMES = [
   'warren-rabbitmq-boot',
   'warren-rabbitmq-cli',
   'warren-secret',
+  'warren-vip-holder',
+  'warren-vip-holder.service',
+  'warren-vip-holder.timer',
   'warren-vip-notify',
 ] as const;
 
