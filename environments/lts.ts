@@ -1,11 +1,12 @@
-// A current LTS: Ubuntu 24.04 with RabbitMQ 4.1 and quorum queues (4.x has no classic mirroring),
+// The current LTS: Ubuntu 26.04 with its archive's RabbitMQ 4.0.5 (the lab's Debian 13 runs the same
+// upstream release) and quorum queues (4.x has no classic mirroring),
 // keepalived front door, and the PROXY protocol so nodes see clients' real addresses.
 import { defineEnvironment } from '../topology';
 
 export default defineEnvironment({
   name: 'lts',
   region: 'eu-central-1',
-  image: { ubuntu: '24.04', rabbitmq: '4.1.4' },
+  image: { ubuntu: '26.04', rabbitmq: '4.0.5' },
   network: {
     vpcCidr: '10.44.0.0/16',
     subnets: [

@@ -15,10 +15,10 @@
 import {
   OS_PROFILES,
   packageRowFor,
+  type OsRelease,
   TopologyError,
   type PackageSource,
   type Topology,
-  type UbuntuRelease,
 } from '../topology';
 
 /** Team RabbitMQ's signing key (keys.openpgp.org); the script refuses a key with another fingerprint. */
@@ -37,11 +37,11 @@ export const TEAM_RABBITMQ_ERLANG: Readonly<Record<string, string>> = {
   '27.3': '1:27.3.4.2-1',
 };
 
-/** Debian 12 (bookworm) as the lab image installs it. */
-export const DEBIAN_12_PACKAGES = {
-  rabbitmq: '3.10.8-1.1+deb12u1',
-  erlang: '1:25.2.3+dfsg-1+deb12u4',
-} as const;
+/** Debian 12 (bookworm) as the lab image installs it (the capability table's row). */
+export const DEBIAN_12_PACKAGES = packageRowFor('debian-12', '3.10.8')?.packages as {
+  readonly rabbitmq: string;
+  readonly erlang: string;
+};
 
 /** How RabbitMQ and Erlang get onto one image. */
 export interface RabbitPackagePlan {
@@ -74,11 +74,11 @@ export function rabbitPackagePlan(t: Topology): RabbitPackagePlan {
       'run warren validate for the supported combinations',
     );
   }
-  const codename = OS_PROFILES[os].codename;
+  const codename = row.repositoryCodename ?? OS_PROFILES[os].codename;
   switch (row.source) {
     case 'ubuntu-archive':
     case 'debian-archive': {
-      const packages = row.packages ?? (row.source === 'debian-archive' ? DEBIAN_12_PACKAGES : undefined);
+      const packages = row.packages;
       if (!packages)
         return refuse(
           'image.rabbitmq',
@@ -128,7 +128,7 @@ function teamRabbitErlang(
   );
 }
 
-export function frontDoorPackagePlan(os: UbuntuRelease | 'debian-12'): FrontDoorPackagePlan {
+export function frontDoorPackagePlan(os: OsRelease): FrontDoorPackagePlan {
   const profile = OS_PROFILES[os];
   // keepalived carries epoch 1 on Debian and Ubuntu alike; haproxy has none.
   return { haproxy: `${profile.haproxy}.*`, keepalived: `1:${profile.keepalived}.*` };

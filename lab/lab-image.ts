@@ -1,12 +1,14 @@
 /**
- * The lab image: Debian 12 minbase (debootstrap) with Debian's RabbitMQ, HAProxy, keepalived and
+ * The lab images: Debian minbase (debootstrap) with Debian's RabbitMQ, HAProxy, keepalived and
  * cloud-init, finished by the same provisioning steps as the AMI, plus the NoCloud datasource
- * settings. Built once into `/var/cache/warren/lab-image/<hash>/rootfs` and reused until an input
- * (package list, provisioning scripts, boot scripts, lab settings) changes.
+ * settings. Which Debian follows the environment's RabbitMQ line (capability table LAB_IMAGES):
+ * Debian 12 (bookworm, 3.10.8) for 3.x, Debian 13 (trixie, 4.0.5) for 4.x. Each is built once into
+ * `/var/cache/warren/lab-image/<hash>/rootfs` and reused until an input (suite, package list,
+ * provisioning scripts, boot scripts, lab settings) changes.
  *
- * Two layers: `base-<hash>` is the debootstrap result (keyed by the package list only, the slow
- * 2–3 minutes), `<hash>` is a copy of it with the provisioning applied (seconds), so editing a
- * boot script does not download Debian again.
+ * Two layers: `base-<hash>` is the debootstrap result (keyed by suite and package list only, the
+ * slow minute or three), `<hash>` is a copy of it with the provisioning applied (seconds), so
+ * editing a boot script does not download Debian again.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -20,11 +22,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { labImageFor, type LabImageRow } from '../topology';
 import { labProvisioning, type ImageInput } from './lab-provisioning';
 import { LAB_IMAGE_CACHE, LAB_STATE_ROOT } from './paths';
 import { run, runOk, waitFor } from '../workspace';
 
-export const DEBIAN_SUITE = 'bookworm';
 export const DEBIAN_MIRROR = process.env.WARREN_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 /**
@@ -74,8 +76,8 @@ function hash(parts: readonly string[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-export function baseHash(): string {
-  return hash([LAYOUT_VERSION, DEBIAN_SUITE, DEBIAN_MIRROR, 'minbase', ...LAB_IMAGE_PACKAGES]);
+export function baseHash(suite: string): string {
+  return hash([LAYOUT_VERSION, suite, DEBIAN_MIRROR, 'minbase', ...LAB_IMAGE_PACKAGES]);
 }
 
 /**
@@ -90,27 +92,36 @@ export function imageInputs(plugins: readonly string[]): ImageInput[] {
   ];
 }
 
-export function imageHash(plugins: readonly string[]): string {
-  return hash([baseHash(), ...imageInputs(plugins).flatMap((i) => [i.name, i.content])]);
+export function imageHash(image: LabImageRow, plugins: readonly string[]): string {
+  return hash([baseHash(image.suite), ...imageInputs(plugins).flatMap((i) => [i.name, i.content])]);
+}
+
+/** The lab image that runs an environment on RabbitMQ `rabbitmq` (its suite and its RabbitMQ). */
+export function labImageOf(rabbitmq: string): LabImageRow {
+  return labImageFor(rabbitmq);
 }
 
 export function imageRoot(h: string): string {
   return path.join(LAB_IMAGE_CACHE, h, 'rootfs');
 }
 
-/** Makes sure the image with these RabbitMQ plugins exists and returns its root directory. */
+/**
+ * Makes sure the image of `image` (a LAB_IMAGES row) with these RabbitMQ plugins exists and
+ * returns its root directory.
+ */
 export async function ensureLabImage(
+  image: LabImageRow,
   plugins: readonly string[],
   onProgress: (line: string) => void,
 ): Promise<string> {
-  const h = imageHash(plugins);
+  const h = imageHash(image, plugins);
   const root = imageRoot(h);
   if (existsSync(path.join(LAB_IMAGE_CACHE, h, 'complete'))) return root;
   mkdirSync(LAB_IMAGE_CACHE, { recursive: true, mode: 0o755 });
   const unlock = await lockCache(onProgress);
   try {
     if (existsSync(path.join(LAB_IMAGE_CACHE, h, 'complete'))) return root;
-    return await buildImage(h, plugins, onProgress);
+    return await buildImage(h, image, plugins, onProgress);
   } finally {
     unlock();
   }
@@ -163,15 +174,16 @@ function processRunning(pid: number): boolean {
 
 async function buildImage(
   h: string,
+  image: LabImageRow,
   plugins: readonly string[],
   onProgress: (line: string) => void,
 ): Promise<string> {
   const root = imageRoot(h);
-  const base = await ensureBase(onProgress);
+  const base = await ensureBase(image.suite, onProgress);
   const partial = path.join(LAB_IMAGE_CACHE, `${h}.partial`);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  onProgress(`image ${h}: copying the Debian base`);
+  onProgress(`image ${h}: copying the Debian ${image.suite} base`);
   await runOk('cp', ['-a', '--reflink=auto', base, path.join(partial, 'rootfs')]);
   const rootfs = path.join(partial, 'rootfs');
   writeFileSync(path.join(rootfs, LAB_CLOUD_CFG_PATH), LAB_CLOUD_CFG, { mode: 0o644 });
@@ -181,7 +193,9 @@ async function buildImage(
     JSON.stringify(
       {
         hash: h,
-        base: baseHash(),
+        suite: image.suite,
+        rabbitmq: image.rabbitmq,
+        base: baseHash(image.suite),
         packages: LAB_IMAGE_PACKAGES,
         inputs: imageInputs(plugins).map((i) => i.name),
       },
@@ -193,15 +207,28 @@ async function buildImage(
   rmSync(path.join(LAB_IMAGE_CACHE, h), { recursive: true, force: true });
   renameSync(partial, path.join(LAB_IMAGE_CACHE, h));
   onProgress(`image ${h}: ready`);
-  removeUnusedImages(h, onProgress);
+  removeUnusedImages(h, image.suite, onProgress);
   return root;
 }
 
+/** The suite a finished image was built from (images from before suites were recorded: bookworm). */
+function suiteOf(entry: string): string {
+  try {
+    const inputs = JSON.parse(readFileSync(path.join(LAB_IMAGE_CACHE, entry, 'inputs.json'), 'utf8')) as {
+      suite?: string;
+    };
+    return inputs.suite ?? 'bookworm';
+  } catch {
+    return 'bookworm';
+  }
+}
+
 /**
- * Removes finished images other than `keep` that no lab on this machine runs from (their inputs
- * changed); debootstrap bases stay, they are the slow part.
+ * Removes finished images of `suite` other than `keep` that no lab on this machine runs from
+ * (their inputs changed); the other suite's image stays (the next 3.x or 4.x lab needs it), and so
+ * do the debootstrap bases, the slow part.
  */
-function removeUnusedImages(keep: string, onProgress: (line: string) => void): void {
+function removeUnusedImages(keep: string, suite: string, onProgress: (line: string) => void): void {
   const inUse = new Set<string>([keep]);
   if (existsSync(LAB_STATE_ROOT)) {
     for (const env of readdirSync(LAB_STATE_ROOT)) {
@@ -216,22 +243,24 @@ function removeUnusedImages(keep: string, onProgress: (line: string) => void): v
     }
   }
   for (const entry of readdirSync(LAB_IMAGE_CACHE)) {
-    if (/^[0-9a-f]{16}(\.partial)?$/.test(entry) && !inUse.has(entry)) {
+    // A .partial left by a killed build is stale: builds run one at a time, under the lock.
+    const stale = /^[0-9a-f]{16}\.partial$/.test(entry);
+    if (stale || (/^[0-9a-f]{16}$/.test(entry) && !inUse.has(entry) && suiteOf(entry) === suite)) {
       rmSync(path.join(LAB_IMAGE_CACHE, entry), { recursive: true, force: true });
       onProgress(`removed the outdated image ${entry}`);
     }
   }
 }
 
-async function ensureBase(onProgress: (line: string) => void): Promise<string> {
-  const h = baseHash();
+async function ensureBase(suite: string, onProgress: (line: string) => void): Promise<string> {
+  const h = baseHash(suite);
   const dir = path.join(LAB_IMAGE_CACHE, `base-${h}`);
   const root = path.join(dir, 'rootfs');
   if (existsSync(path.join(dir, 'complete'))) return root;
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  onProgress(`debootstrap ${DEBIAN_SUITE} from ${DEBIAN_MIRROR} (2–3 minutes, once)`);
+  onProgress(`debootstrap ${suite} from ${DEBIAN_MIRROR} (1–3 minutes, once per suite)`);
   const started = Date.now();
   let phase = '';
   let lastShown = 0;
@@ -240,7 +269,7 @@ async function ensureBase(onProgress: (line: string) => void): Promise<string> {
     [
       '--variant=minbase',
       `--include=${LAB_IMAGE_PACKAGES.join(',')}`,
-      DEBIAN_SUITE,
+      suite,
       path.join(partial, 'rootfs'),
       DEBIAN_MIRROR,
     ],

@@ -13,7 +13,8 @@ import {
   formatIpv4,
   hostsOf,
   isAwsReserved,
-  LAB_RABBITMQ_VERSION,
+  labImageFor,
+  OS_PROFILES,
   parseCidr,
   parseIpv4,
   PORTS,
@@ -61,6 +62,18 @@ const FEATURE_WORDS: Record<string, string> = {
   awaitStartup: 'rabbitmqctl await_startup',
   proxyLocalHeaderSafe: 'surviving a PROXY LOCAL header (health checks must not send one)',
   featureFlags: 'feature flags',
+  classicMirroring: 'classic queue mirroring (ha-* policies)',
+  vhostDefaultQueueType: "a vhost's default queue type (update_vhost_metadata --default-queue-type)",
+  maintenanceMode: 'maintenance mode (rabbitmq-upgrade drain)',
+  mandatoryFeatureFlags: 'every 3.x feature flag mandatory',
+  khepriFeatureFlag: 'the khepri_db feature flag',
+  khepriDefault: 'Khepri as the metadata store of a new cluster',
+  concurrentBootSafe: 'one cluster whatever order the nodes start in',
+};
+
+/** What the lab turns on to stand in for a default of the environment's version (lab.ts does it). */
+export const LAB_ENABLES: Partial<Record<keyof typeof FEATURE_WORDS, string>> = {
+  khepriDefault: 'the lab enables the khepri_db feature flag once the cluster has formed',
 };
 
 export function labPlan(t: Topology): LabPlan {
@@ -143,23 +156,40 @@ export function labPrefix(t: Topology): number {
   return 0;
 }
 
-/** What the environment's RabbitMQ version offers and the lab's (Debian 12's) does not. */
+/**
+ * Which lab image runs the environment, and how its RabbitMQ differs from the environment's: what
+ * the environment's version has that the lab's lacks, and what the lab's has that it lacks.
+ */
 export function rabbitNotices(t: Topology): string[] {
-  if (t.image.rabbitmq === LAB_RABBITMQ_VERSION) return [];
-  const wanted = rabbitCapabilities(t.image.rabbitmq);
-  const lab = rabbitCapabilities(LAB_RABBITMQ_VERSION);
-  const missing = (Object.keys(FEATURE_WORDS) as (keyof typeof FEATURE_WORDS)[]).filter(
-    (f) =>
-      (wanted as unknown as Record<string, boolean>)[f] && !(lab as unknown as Record<string, boolean>)[f],
-  );
+  const image = labImageFor(t.image.rabbitmq);
+  const os = OS_PROFILES[image.os];
+  const runs = `the lab runs Debian ${image.os.replace('debian-', '')} (${os.codename})'s RabbitMQ ${image.rabbitmq} on Erlang ${image.erlang}`;
+  if (t.image.rabbitmq === image.rabbitmq) return [`${runs}, the version environment ${t.name} pins`];
+  const wanted = rabbitCapabilities(t.image.rabbitmq) as unknown as Record<string, boolean>;
+  const lab = rabbitCapabilities(image.rabbitmq) as unknown as Record<string, boolean>;
+  const features = Object.keys(FEATURE_WORDS) as (keyof typeof FEATURE_WORDS)[];
   const notices = [
-    `environment ${t.name} pins RabbitMQ ${t.image.rabbitmq}; the lab runs Debian 12's RabbitMQ ${LAB_RABBITMQ_VERSION} ` +
-      `with the user-data rendered for ${t.image.rabbitmq}`,
+    `environment ${t.name} pins RabbitMQ ${t.image.rabbitmq}; ${runs} with the user-data rendered for ${t.image.rabbitmq}`,
   ];
-  for (const f of missing) {
+  for (const f of features.filter((f) => wanted[f] && !lab[f])) {
+    const stand = LAB_ENABLES[f];
     notices.push(
-      `RabbitMQ ${t.image.rabbitmq} has ${FEATURE_WORDS[f]}; the lab's ${LAB_RABBITMQ_VERSION} does not (needs a newer RabbitMQ)`,
+      `RabbitMQ ${t.image.rabbitmq} has ${FEATURE_WORDS[f]}; the lab's ${image.rabbitmq} does not` +
+        (stand ? ` by default: ${stand}` : ' (needs a newer RabbitMQ)'),
+    );
+  }
+  for (const f of features.filter((f) => lab[f] && !wanted[f])) {
+    notices.push(
+      `the lab's RabbitMQ ${image.rabbitmq} has ${FEATURE_WORDS[f]}; ${t.image.rabbitmq} does not, so the lab cannot prove its absence`,
     );
   }
   return notices;
+}
+
+/** What the lab must turn on after the cluster forms to stand in for the environment's version. */
+export function labFeatureFlags(t: Topology): string[] {
+  const image = labImageFor(t.image.rabbitmq);
+  const wanted = rabbitCapabilities(t.image.rabbitmq);
+  const lab = rabbitCapabilities(image.rabbitmq);
+  return wanted.khepriDefault && !lab.khepriDefault && lab.khepriFeatureFlag ? ['khepri_db'] : [];
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { type Topology } from '../topology';
 import { renderNlbStandInUserData, renderUserData } from './cloudinit-api';
 import { ensureHostRequirements } from './host-requirements';
-import { ensureLabImage } from './lab-image';
+import { labPrometheusUrl, startLabPrometheus, stopLabPrometheus } from './lab-prometheus';
+import { ensureLabImage, labImageOf } from './lab-image';
 import {
   blankDisk,
   containerInit,
@@ -97,6 +98,7 @@ export function labStatus(env: string): LabStatus | undefined {
 }
 
 function statusOf(state: LabState): LabStatus {
+  const prometheus = labPrometheusUrl(state.env);
   return {
     env: state.env,
     hosts: state.hosts.map((h) => {
@@ -108,7 +110,12 @@ function statusOf(state: LabState): LabStatus {
     }),
     endpoint: state.endpoint,
     credentials: credentialsFile(state.env),
+    ...(prometheus ? { prometheus } : {}),
   };
+}
+
+function clientIpOf(plan: LabPlan): string {
+  return plan.hosts.find((h) => h.role === 'client')!.ip;
 }
 
 /** The namespace of the client host, for `ip netns exec <ns> node …`. */
@@ -136,6 +143,7 @@ export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): P
   const existing = readStateIfIntact(env);
   if (existing && anyInstanceAlive(existing)) {
     progress(`the ${env} lab is already running; nothing changed`);
+    await startLabPrometheus(t, clientIpOf(plan), progress);
     return statusOf(existing);
   }
   if (existing || leftoversExist(env, plan)) {
@@ -143,7 +151,7 @@ export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): P
     await labDown(env, { onProgress: progress, topology: t });
   }
 
-  const image = await ensureLabImage(t.rabbitmq.plugins, progress);
+  const image = await ensureLabImage(labImageOf(t.image.rabbitmq), t.rabbitmq.plugins, progress);
   const secrets = ensureLabSecrets(env);
   const userData = new Map<string, string>();
   for (const h of plan.hosts) if (h.kind === 'container') userData.set(h.name, labUserData(t, h));
@@ -189,6 +197,7 @@ export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): P
     started,
   );
   await waitForFrontDoor(t, plan, progress);
+  await startLabPrometheus(t, clientIpOf(plan), progress);
   const status = statusOf(state);
   progress(`the ${env} lab is up in ${Math.round((Date.now() - started) / 1000)} s`);
   return status;
@@ -385,6 +394,7 @@ export async function labDown(env: string, opts: DownOptions = {}): Promise<void
       removeInstanceLeftovers(env, name);
     }),
   );
+  await stopLabPrometheus(env, progress);
   const namespaces = new Set<string>([bridgeNetns(env)]);
   for (const name of hosts.keys()) namespaces.add(netnsName(env, name));
   if (state) namespaces.add(state.bridgeNetns);

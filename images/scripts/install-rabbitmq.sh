@@ -78,7 +78,12 @@ else
     "Written by warren's install-rabbitmq: exact versions of the image." \
     'erlang*' "$erlang_version" rabbitmq-server "$rabbitmq_version"
   apt_get update
-  apt_get install --no-install-recommends "rabbitmq-server=$rabbitmq_version"
+  # A glob (an archive that replaces versions on security updates) is chosen by the pin above.
+  if [[ "$rabbitmq_version" == *'*'* ]]; then
+    apt_get install --no-install-recommends rabbitmq-server
+  else
+    apt_get install --no-install-recommends "rabbitmq-server=$rabbitmq_version"
+  fi
   expect_version install-rabbitmq rabbitmq-server "$rabbitmq_version"
   while read -r name; do
     expect_version install-rabbitmq "$name" "$erlang_version"

@@ -40,8 +40,10 @@ async function perRelease(): Promise<Topology[]> {
   return Promise.all(
     UBUNTU_RELEASES.map((ubuntu) =>
       variant('lts', (input) => {
-        input.image = { ubuntu, rabbitmq: ubuntu === '16.04' ? '3.5.7' : '3.13.7' };
-        input.rabbitmq.replication = 'ha-all';
+        // Each release's first supported RabbitMQ: 26.04's archive starts at 4.0.5 (no mirroring).
+        const rabbitmq = { '16.04': '3.5.7', '26.04': '4.0.5' }[ubuntu as string] ?? '3.13.7';
+        input.image = { ubuntu, rabbitmq };
+        input.rabbitmq.replication = rabbitmq.startsWith('4.') ? 'quorum' : 'ha-all';
         input.rabbitmq.proxyProtocol = ubuntu !== '16.04';
       }),
     ),
@@ -153,7 +155,23 @@ describe('image templates', async () => {
   });
 
   it('pins exact RabbitMQ and Erlang versions from the right source per release', async () => {
-    const [xenial, focal, jammy, noble] = await perRelease();
+    const [xenial, focal, jammy, noble, resolute] = await perRelease();
+    expect(step(renderImageTemplate(resolute!, 'rabbitmq'), 'install-rabbitmq.sh')).toMatchObject({
+      WARREN_PACKAGE_SOURCE: 'ubuntu-archive',
+      WARREN_CODENAME: 'resolute',
+      WARREN_RABBITMQ_APT_VERSION: '4.0.5-*',
+      WARREN_ERLANG_APT_VERSION: '1:27.3*',
+    });
+    const next = step(renderImageTemplate(await envTopology('next'), 'rabbitmq'), 'install-rabbitmq.sh');
+    expect(next).toMatchObject({ WARREN_PACKAGE_SOURCE: 'team-rabbitmq', WARREN_CODENAME: 'noble' });
+    expect(next.WARREN_RABBITMQ_APT_VERSION).toMatch(/^4\.2\.\d+-1$/);
+    const onResolute = await variant('lts', (input) => {
+      input.image = { ubuntu: '26.04', rabbitmq: '4.2.1' };
+    });
+    // Team RabbitMQ serves 26.04 from its noble repositories.
+    expect(step(renderImageTemplate(onResolute, 'rabbitmq'), 'install-rabbitmq.sh').WARREN_CODENAME).toBe(
+      'noble',
+    );
     const xenialEnv = step(renderImageTemplate(xenial!, 'rabbitmq'), 'install-rabbitmq.sh');
     expect(xenialEnv).toMatchObject({
       WARREN_PACKAGE_SOURCE: 'ubuntu-archive',

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { firewallRules, labPlan } from '../../lab';
-import { imageHash } from '../../lab/lab-image';
+import { imageHash, labImageOf } from '../../lab/lab-image';
+import { labFeatureFlags } from '../../lab/lab-plan';
 import { generateSecret } from '../../lab/lab-secrets';
 import { inboundFlows, LAB_POLICY_OPTIONS, SECRET_KEYS } from '../../topology';
 import { listEnvironments, loadEnvironment, run } from '../../workspace';
@@ -39,12 +40,20 @@ describe('labPlan', () => {
     }
   });
 
-  it('says plainly what the lab RabbitMQ (3.10.8) lacks', () => {
-    expect(labPlan(loadEnvironment('dev').topology).notices.join('\n')).toMatch(
-      /pins RabbitMQ 3\.5\.7.*3\.10\.8/,
-    );
+  it("says which suite and RabbitMQ run, and what the lab's version adds or lacks", () => {
+    const dev = labPlan(loadEnvironment('dev').topology).notices.join('\n');
+    expect(dev).toMatch(/pins RabbitMQ 3\.5\.7; the lab runs Debian 12 \(bookworm\)'s RabbitMQ 3\.10\.8/);
+    expect(dev).toMatch(/the lab's RabbitMQ 3\.10\.8 has quorum queues; 3\.5\.7 does not/);
     const lts = labPlan(loadEnvironment('lts').topology).notices.join('\n');
-    expect(lts).toMatch(/RabbitMQ 4\.1\.4 has surviving a PROXY LOCAL header.*needs a newer RabbitMQ/);
+    expect(lts).toMatch(
+      /the lab runs Debian 13 \(trixie\)'s RabbitMQ 4\.0\.5 on Erlang 27\.3, the version environment lts pins/,
+    );
+    const next = labPlan(loadEnvironment('next').topology).notices.join('\n');
+    expect(next).toMatch(
+      /RabbitMQ 4\.2\.1 has Khepri as the metadata store.*the lab enables the khepri_db feature flag/,
+    );
+    expect(labFeatureFlags(loadEnvironment('next').topology)).toEqual(['khepri_db']);
+    expect(labFeatureFlags(loadEnvironment('lts').topology)).toEqual([]);
   });
 });
 
@@ -79,9 +88,20 @@ describe('firewallRules', () => {
 
 describe('lab image and secrets', () => {
   it('image hash depends on its inputs and nothing else', () => {
-    expect(imageHash(['rabbitmq_management'])).toBe(imageHash(['rabbitmq_management']));
-    expect(imageHash(['rabbitmq_management'])).not.toBe(
-      imageHash(['rabbitmq_management', 'rabbitmq_shovel']),
+    const bookworm = labImageOf('3.5.7');
+    expect(imageHash(bookworm, ['rabbitmq_management'])).toBe(imageHash(bookworm, ['rabbitmq_management']));
+    expect(imageHash(bookworm, ['rabbitmq_management'])).not.toBe(
+      imageHash(bookworm, ['rabbitmq_management', 'rabbitmq_shovel']),
+    );
+  });
+
+  it('picks the image by RabbitMQ line: Debian 12 for 3.x, Debian 13 for 4.x, each its own hash', () => {
+    expect(labImageOf('3.5.7')).toMatchObject({ suite: 'bookworm', rabbitmq: '3.10.8' });
+    expect(labImageOf('3.13.7')).toMatchObject({ suite: 'bookworm', rabbitmq: '3.10.8' });
+    expect(labImageOf('4.0.5')).toMatchObject({ suite: 'trixie', rabbitmq: '4.0.5' });
+    expect(labImageOf('4.2.1')).toMatchObject({ suite: 'trixie', rabbitmq: '4.0.5' });
+    expect(imageHash(labImageOf('4.0.5'), ['rabbitmq_management'])).not.toBe(
+      imageHash(labImageOf('3.10.8'), ['rabbitmq_management']),
     );
   });
 

@@ -1,7 +1,7 @@
 // The capability table answers what each Ubuntu × RabbitMQ combination can do and where its
 // packages come from.
 import { describe, expect, it } from 'vitest';
-import { packageRowFor, rabbitCapabilities, UBUNTU_RELEASES } from '../../topology';
+import { labImageFor, packageRowFor, rabbitCapabilities, UBUNTU_RELEASES } from '../../topology';
 
 describe('package sources', () => {
   it('16.04 gets RabbitMQ 3.5.7 with Erlang 18 from the Ubuntu archive', () => {
@@ -20,8 +20,32 @@ describe('package sources', () => {
   });
 
   it('knows every release it offers', () => {
+    const first = { '16.04': '3.5.7', '26.04': '4.0.5' } as Record<string, string>;
     for (const ubuntu of UBUNTU_RELEASES)
-      expect(packageRowFor(ubuntu, ubuntu === '16.04' ? '3.5.7' : '3.13.7')).toBeDefined();
+      expect(packageRowFor(ubuntu, first[ubuntu] ?? '3.13.7')).toBeDefined();
+  });
+
+  it("26.04 gets 4.0.5 on Erlang 27 from its own archive, 4.1+ from Team RabbitMQ's noble packages", () => {
+    expect(packageRowFor('26.04', '4.0.5')).toMatchObject({ source: 'ubuntu-archive', erlang: '27.3' });
+    expect(packageRowFor('26.04', '4.2.1')).toMatchObject({
+      source: 'team-rabbitmq',
+      repositoryCodename: 'noble',
+    });
+    expect(packageRowFor('26.04', '4.0.4')).toBeUndefined();
+    expect(packageRowFor('26.04', '3.13.7')).toBeUndefined();
+  });
+
+  it('4.2.x comes from Team RabbitMQ on 22.04 and 24.04, not 20.04; nothing offers 4.3 yet', () => {
+    expect(packageRowFor('22.04', '4.2.1')?.source).toBe('team-rabbitmq');
+    expect(packageRowFor('24.04', '4.2.1')?.source).toBe('team-rabbitmq');
+    expect(packageRowFor('20.04', '4.2.1')).toBeUndefined();
+    expect(packageRowFor('24.04', '4.3.0')).toBeUndefined();
+  });
+
+  it('the 4.x lab image is Debian 13 with RabbitMQ 4.0.5', () => {
+    expect(packageRowFor('debian-13', '4.0.5')?.source).toBe('debian-archive');
+    expect(labImageFor('4.2.1')).toMatchObject({ os: 'debian-13', suite: 'trixie', rabbitmq: '4.0.5' });
+    expect(labImageFor('3.13.7')).toMatchObject({ os: 'debian-12', suite: 'bookworm', rabbitmq: '3.10.8' });
   });
 
   it('the lab image is Debian 12 with RabbitMQ 3.10.8', () => {
@@ -48,6 +72,20 @@ describe('RabbitMQ capabilities', () => {
       iniConfig: true,
       classicConfigPeerDiscovery: true,
       proxyProtocol: true,
+    });
+  });
+
+  it('4.2 makes Khepri the default of a new cluster; 4.0 has the khepri_db flag, and every 3.x flag mandatory', () => {
+    expect(rabbitCapabilities('4.0.5')).toMatchObject({
+      khepriFeatureFlag: true,
+      khepriDefault: false,
+      mandatoryFeatureFlags: true,
+    });
+    expect(rabbitCapabilities('4.2.1')).toMatchObject({ khepriFeatureFlag: true, khepriDefault: true });
+    expect(rabbitCapabilities('3.13.7')).toMatchObject({
+      khepriFeatureFlag: false,
+      mandatoryFeatureFlags: false,
+      concurrentBootSafe: false,
     });
   });
 

@@ -21,7 +21,7 @@ export const ERLANG_SUPPORT: readonly ErlangSupportRow[] = [
   { rabbitmqSince: '3.11.0', rabbitmqUntil: '3.12.0', erlangSince: '25.0', erlangUntil: '26.0' },
   { rabbitmqSince: '3.12.0', rabbitmqUntil: '3.13.0', erlangSince: '25.0', erlangUntil: '27.0' },
   { rabbitmqSince: '3.13.0', rabbitmqUntil: '4.0.0', erlangSince: '26.0', erlangUntil: '27.0' },
-  { rabbitmqSince: '4.0.0', rabbitmqUntil: '4.2.0', erlangSince: '26.2', erlangUntil: '28.0' },
+  { rabbitmqSince: '4.0.0', rabbitmqUntil: '4.3.0', erlangSince: '26.2', erlangUntil: '28.0' },
 ];
 
 /** An Erlang version as written (`26.2`, `26.2.5.13`): a series, or an exact build of one. */

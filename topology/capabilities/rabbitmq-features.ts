@@ -37,6 +37,25 @@ const RABBITMQ_FEATURES = {
   prometheusPlugin: { since: '3.8.0' },
   /** `/metrics/detailed?family=…` on the plugin's port: chosen metric families, per object. */
   prometheusDetailedEndpoint: { since: '3.10.0' },
+  /**
+   * Every feature flag up to 3.13 is mandatory (4.0): a node joins only a cluster with all of them
+   * on, and `classic_queue.default_version = 1` or `cluster_formation.randomized_startup_delay_range.*`
+   * in rabbitmq.conf stop it from booting. warren never renders those keys.
+   */
+  mandatoryFeatureFlags: { since: '4.0.0' },
+  /** The `khepri_db` feature flag is supported (4.0; experimental in 3.13): Raft-based metadata store. */
+  khepriFeatureFlag: { since: '4.0.0' },
+  /**
+   * Khepri is the metadata store of a new cluster (4.2; 4.3 requires it). Metadata changes (declaring
+   * a queue, forget_cluster_node, join_cluster) then need a majority of the members running, and a
+   * forgotten member leaves the Raft membership, so a blank replacement joins as a new member.
+   */
+  khepriDefault: { since: '4.2.0' },
+  /**
+   * Peer discovery forms one cluster whatever the order the nodes start in (4.x: the discovery
+   * lock and Khepri's join); 3.x blank nodes started together can each form a cluster of their own.
+   */
+  concurrentBootSafe: { since: '4.0.0' },
 } as const satisfies Record<string, FeatureRow>;
 
 export type RabbitFeature = keyof typeof RABBITMQ_FEATURES;
