@@ -50,6 +50,8 @@ export interface LabStatus {
   readonly endpoint: { readonly address: string; readonly amqpPort: number; readonly managementPort: number };
   /** Path of a JSON file with `username` and `password` of the generated admin. */
   readonly credentials: string;
+  /** The lab's Prometheus (lab/lab-prometheus.ts), reachable from the client namespace; absent when it is not running. */
+  readonly prometheus?: string;
 }
 
 /** A lab.json that cannot be used: exit 1 with the way out (`down` still removes the lab). */

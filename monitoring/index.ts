@@ -9,7 +9,7 @@ import { renderPrometheusConfig } from './prometheus-config';
 
 export { alertRules, renderAlertRules, VIP_HOLDER_METRIC, type AlertRule } from './alert-rules';
 export type { MonitoringFile } from './monitoring-file';
-export { renderPrometheusConfig } from './prometheus-config';
+export { renderPrometheusConfig, type PrometheusConfigOptions } from './prometheus-config';
 export { haproxyExporterOf, queueSeriesOf, scrapeJobs, type ScrapeJob } from './scrape-jobs';
 
 /** Every monitoring file of one environment. */

@@ -28,7 +28,7 @@ Subcommands:
   up                    build the image if needed (once), boot every host, wait for the cluster
                         through the front door; prints the endpoint and the credentials file
   down                  stop every host and remove everything the lab made
-  status [--json]       hosts (name, role, ip, netns, state), endpoint, credentials file
+  status [--json]       hosts (name, role, ip, netns, state), endpoint, credentials file, prometheus URL
   kill HOST             a dead machine: link cut, SIGKILL to everything in it; its disk stays
   start HOST            boot a stopped host again on its existing disk
   replace HOST [--blank] boot a new instance (blank root disk, same user-data) in place of HOST; a
@@ -74,6 +74,7 @@ function printStatus(s: LabStatus): void {
   console.log(`endpoint:    amqp://${s.endpoint.address}:${s.endpoint.amqpPort}`);
   console.log(`management:  http://${s.endpoint.address}:${s.endpoint.managementPort}/`);
   console.log(`credentials: ${s.credentials} (username and password of the generated admin)`);
+  if (s.prometheus) console.log(`prometheus:  ${s.prometheus} (from the client namespace)`);
   console.log(
     `client:      ip netns exec ${s.hosts.find((h) => h.role === 'client')?.netns ?? '?'} <command>`,
   );
