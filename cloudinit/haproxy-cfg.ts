@@ -11,10 +11,11 @@
  *
  * The NLB stand-in of the lab uses the same renderer without the stats page and its secret.
  */
-import { haproxyDialect, PORTS, STATS_USERNAME, type Topology } from '../topology';
+import { haproxyDialect, listenerPorts, PORTS, STATS_USERNAME, type Topology } from '../topology';
 import { markerComment } from './marker';
 import { HAPROXY_ENV_FILE, STATS_PASSWORD_VAR } from './paths';
 import type { RenderedFile } from './rendered-file';
+import { HAPROXY_TLS } from './tls-files';
 
 export const HAPROXY_CFG_PATH = '/etc/haproxy/haproxy.cfg';
 export const HAPROXY_DROPIN_PATH = '/etc/systemd/system/haproxy.service.d/warren-env.conf';
@@ -69,34 +70,19 @@ export function renderHaproxyCfg(t: Topology, o: HaproxyCfgOptions): RenderedFil
     timeout check 2s
     # A node is out after 2 failed checks 1 s apart, back after 2 good ones.
     default-server inter 1s fall 2 rise 2`,
-    `frontend amqp
-    bind :${PORTS.amqp}
-    default_backend rabbitmq-amqp`,
-    `backend rabbitmq-amqp
-    balance ${o.balance}${
-      o.clientAffinity
-        ? `
-    # Client affinity: a client address's connections (publisher and consumer) go to the node its first
-    # one went to, where its queues live, instead of crossing the cluster; a node that is down is
-    # skipped and the entry moves. The table is per HAProxy: after a VIP move affinity starts afresh.
-    stick-table type ip size 100k expire 1h
-    stick on src`
-        : ''
-    }
-    # "check port" sends checks without the PROXY header${o.sendProxy ? '; client connections get send-proxy-v2' : ''}.
-${servers(PORTS.amqp, o.sendProxy)}`,
-    `frontend management
-    bind :${PORTS.management}
-    default_backend rabbitmq-management`,
-    `backend rabbitmq-management
-    balance ${o.balance}
-${servers(PORTS.management, false)}`,
+    ...clientSections(t, o, servers),
   ];
   if (o.stats) {
     if (!d.envVarsInQuotes)
       throw new Error(`HAProxy ${d.version} cannot read the stats password from the environment`);
+    // With TLS on the nodes the stats page (it carries a password) is HTTPS too, with this host's
+    // certificate from the environment's CA (written at boot by warren-install-tls).
+    const statsBind =
+      t.rabbitmq.tls === 'off'
+        ? `:${PORTS.haproxyStats}`
+        : `:${PORTS.haproxyStats} ssl crt ${HAPROXY_TLS.pem}`;
     sections.push(`listen stats
-    bind :${PORTS.haproxyStats}
+    bind ${statsBind}
     mode http
     stats enable
     stats uri /
@@ -118,6 +104,55 @@ ${servers(PORTS.management, false)}`,
     permissions: '0644',
     content: sections.join('\n\n') + '\n',
   };
+}
+
+/**
+ * The TCP frontends and backends of the client ports the nodes listen on (`rabbitmq.tls`). TLS
+ * passes through untouched (TCP mode), so clients verify the nodes' own certificates end to end.
+ */
+function clientSections(
+  t: Topology,
+  o: HaproxyCfgOptions,
+  servers: (port: number, proxy: boolean) => string,
+): string[] {
+  const ports = listenerPorts(t.rabbitmq.tls);
+  const out: string[] = [];
+  for (const port of ports.amqp) {
+    const [front, back] = port === PORTS.amqp ? ['amqp', 'rabbitmq-amqp'] : ['amqps', 'rabbitmq-amqps'];
+    out.push(
+      `frontend ${front}
+    bind :${port}
+    default_backend ${back}`,
+      `backend ${back}
+    balance ${o.balance}${
+      o.clientAffinity
+        ? `
+    # Client affinity: a client address's connections (publisher and consumer) go to the node its first
+    # one went to, where its queues live, instead of crossing the cluster; a node that is down is
+    # skipped and the entry moves. The table is per HAProxy: after a VIP move affinity starts afresh.
+    stick-table type ip size 100k expire 1h
+    stick on src`
+        : ''
+    }
+    # "check port" sends checks without the PROXY header${o.sendProxy ? '; client connections get send-proxy-v2' : ''}.
+${servers(port, o.sendProxy)}`,
+    );
+  }
+  for (const port of ports.management) {
+    const [front, back] =
+      port === PORTS.management
+        ? ['management', 'rabbitmq-management']
+        : ['management-tls', 'rabbitmq-management-tls'];
+    out.push(
+      `frontend ${front}
+    bind :${port}
+    default_backend ${back}`,
+      `backend ${back}
+    balance ${o.balance}
+${servers(port, false)}`,
+    );
+  }
+  return out;
 }
 
 /** Loads the stats password into HAProxy's environment (a drop-in; the packaged unit stays untouched). */

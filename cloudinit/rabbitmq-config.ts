@@ -8,9 +8,18 @@
  * Deliberately absent: `default_queue_type` (not known to 3.10's schema, which refuses unknown keys;
  * quorum mode sets it per vhost at boot instead) and the deprecated randomized startup delay keys.
  */
-import { PORTS, rabbitCapabilities, rabbitCliDialect, rabbitNodeName, type Topology } from '../topology';
+import {
+  listenerPorts,
+  PORTS,
+  rabbitCapabilities,
+  rabbitCliDialect,
+  rabbitNodeName,
+  tlsSupport,
+  type Topology,
+} from '../topology';
 import { markerComment } from './marker';
 import type { RenderedFile } from './rendered-file';
+import { RABBITMQ_TLS } from './tls-files';
 
 export const RABBITMQ_CONFIG_PATHS = {
   classic: '/etc/rabbitmq/rabbitmq.config',
@@ -31,13 +40,66 @@ function nodeNames(t: Topology): string[] {
   return t.rabbitmq.nodes.map((n) => rabbitNodeName(n.name));
 }
 
+/** `ssl_options`-style keys under `prefix` (`ssl_options`, `management.ssl`, `prometheus.ssl`). */
+function iniTlsOptions(t: Topology, prefix: string): string[] {
+  const versions = tlsSupport(t.image.rabbitmq, t.image.erlang).versions;
+  return [
+    `${prefix}.cacertfile = ${RABBITMQ_TLS.ca}`,
+    `${prefix}.certfile = ${RABBITMQ_TLS.cert}`,
+    `${prefix}.keyfile = ${RABBITMQ_TLS.key}`,
+    ...versions.map((v, i) => `${prefix}.versions.${i + 1} = ${v}`),
+    `${prefix}.honor_cipher_order = true`,
+    `${prefix}.honor_ecc_order = true`,
+  ];
+}
+
+function iniListeners(t: Topology): string[] {
+  const ports = listenerPorts(t.rabbitmq.tls);
+  const lines: string[] = [];
+  if (ports.amqp.includes(PORTS.amqp)) {
+    lines.push(
+      '# Listeners: AMQP on every interface; the front door and the nodes reach each other on it.',
+      `listeners.tcp.default = ${PORTS.amqp}`,
+      `management.tcp.port = ${PORTS.management}`,
+    );
+  } else {
+    lines.push("# rabbitmq.tls = 'required': no plaintext listener at all.", 'listeners.tcp = none');
+  }
+  if (t.rabbitmq.tls === 'off') return lines;
+  lines.push(
+    '',
+    `# TLS (rabbitmq.tls = '${t.rabbitmq.tls}'): the node's certificate from the environment's CA, installed`,
+    '# at boot by warren-install-tls. Clients need no certificate (verify_peer checks one only if sent);',
+    "# the server's cipher order wins over the client's.",
+    `listeners.ssl.default = ${PORTS.amqps}`,
+    'ssl_options.verify = verify_peer',
+    'ssl_options.fail_if_no_peer_cert = false',
+    ...iniTlsOptions(t, 'ssl_options'),
+    '',
+    '# Management over HTTPS with the same certificate.',
+    `management.ssl.port = ${PORTS.managementTls}`,
+    ...iniTlsOptions(t, 'management.ssl'),
+  );
+  if (
+    t.rabbitmq.plugins.includes('rabbitmq_prometheus') &&
+    tlsSupport(t.image.rabbitmq, t.image.erlang).prometheusTls
+  ) {
+    lines.push(
+      '',
+      `# Prometheus metrics over TLS${t.rabbitmq.tls === 'required' ? ' only' : ` (plaintext stays on ${PORTS.rabbitmqPrometheus})`}.`,
+      ...(t.rabbitmq.tls === 'optional' ? [`prometheus.tcp.port = ${PORTS.rabbitmqPrometheus}`] : []),
+      `prometheus.ssl.port = ${PORTS.rabbitmqPrometheusTls}`,
+      ...iniTlsOptions(t, 'prometheus.ssl'),
+    );
+  }
+  return lines;
+}
+
 function iniConfig(t: Topology): string {
   const caps = rabbitCapabilities(t.image.rabbitmq);
   const lines = [
     markerComment(t, '#', [`rabbitmq.conf for RabbitMQ ${t.image.rabbitmq} (sysctl format, 3.7+).`]),
-    '# Listeners: AMQP on every interface; the front door and the nodes reach each other on it.',
-    `listeners.tcp.default = ${PORTS.amqp}`,
-    `management.tcp.port = ${PORTS.management}`,
+    ...iniListeners(t),
     '',
     '# guest may only log in from localhost; warren-admin (generated password) is created at boot.',
     'loopback_users.guest = true',
@@ -64,10 +126,28 @@ function iniConfig(t: Topology): string {
   return lines.join('\n') + '\n';
 }
 
+function classicTlsOptions(t: Topology, verify: boolean): string {
+  const versions = tlsSupport(t.image.rabbitmq, t.image.erlang).versions.map((v) => `'${v}'`);
+  return (
+    `[{cacertfile, "${RABBITMQ_TLS.ca}"}, {certfile, "${RABBITMQ_TLS.cert}"}, {keyfile, "${RABBITMQ_TLS.key}"}, ` +
+    (verify ? '{verify, verify_peer}, {fail_if_no_peer_cert, false}, ' : '') +
+    `{versions, [${versions.join(', ')}]}, {honor_cipher_order, true}, {honor_ecc_order, true}]`
+  );
+}
+
 function classicConfig(t: Topology): string {
   const caps = rabbitCapabilities(t.image.rabbitmq);
+  const tls = t.rabbitmq.tls !== 'off';
   const rabbit = [
-    `    %% AMQP on every interface.\n    {tcp_listeners, [${PORTS.amqp}]}`,
+    t.rabbitmq.tls === 'required'
+      ? `    %% rabbitmq.tls = 'required': no plaintext listener at all.\n    {tcp_listeners, []}`
+      : `    %% AMQP on every interface.\n    {tcp_listeners, [${PORTS.amqp}]}`,
+    ...(tls
+      ? [
+          `    %% TLS with the node's certificate from the environment's CA (installed at boot by warren-install-tls).\n    {ssl_listeners, [${PORTS.amqps}]}`,
+          `    {ssl_options, ${classicTlsOptions(t, true)}}`,
+        ]
+      : []),
     `    %% guest may only log in from localhost; warren-admin is created at boot.\n    {loopback_users, [<<"guest">>]}`,
     `    %% Heartbeat the server proposes (s); front-door idle timeouts are more than twice this.\n    {heartbeat, ${t.rabbitmq.heartbeatSeconds}}`,
     `    {cluster_partition_handling, ${t.rabbitmq.partitionHandling}}`,
@@ -87,7 +167,10 @@ function classicConfig(t: Topology): string {
     '  {rabbit, [\n' +
     rabbit.join(',\n') +
     '\n  ]},\n' +
-    `  {rabbitmq_management, [{listener, [{port, ${PORTS.management}}]}]}\n` +
+    (tls
+      ? // The classic management plugin has a single listener: with TLS on it is HTTPS.
+        `  {rabbitmq_management, [{listener, [{port, ${PORTS.managementTls}}, {ssl, true}, {ssl_opts, ${classicTlsOptions(t, false)}}]}]}\n`
+      : `  {rabbitmq_management, [{listener, [{port, ${PORTS.management}}]}]}\n`) +
     '].\n'
   );
 }

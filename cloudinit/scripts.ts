@@ -22,6 +22,7 @@ export const BOOT_SCRIPT_NAMES = [
   'warren-check-haproxy',
   'warren-data-volume',
   'warren-haproxy-boot',
+  'warren-install-tls',
   'warren-lib',
   'warren-rabbitmq-boot',
   'warren-rabbitmq-cli',

@@ -17,6 +17,7 @@ import {
 import { markerComment } from './marker';
 import { HAPROXY_ENV_FILE, KEEPALIVED_RUNTIME_FILE, STATS_PASSWORD_VAR, WARREN_ENV_FILE } from './paths';
 import type { RenderedFile } from './rendered-file';
+import { HAPROXY_TLS, RABBITMQ_TLS } from './tls-files';
 
 /** The `ha-all` policy definition (docs/design.md "Cluster formation"). */
 export const HA_ALL_POLICY = '{"ha-mode":"all","ha-sync-mode":"automatic"}';
@@ -34,6 +35,9 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
     WARREN_ROLE: host.role,
     WARREN_HOST_IP: host.ip,
   };
+  // rabbitmq.tls: warren-install-tls fetches the host's certificate and key; absent means 'off'.
+  const tls = (files: Record<string, string>): Record<string, string> =>
+    t.rabbitmq.tls === 'off' ? {} : { WARREN_TLS: t.rabbitmq.tls, ...files };
   if (host.role === 'rabbitmq') {
     const d = rabbitCliDialect(t.image.rabbitmq);
     return {
@@ -46,10 +50,17 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
       WARREN_RABBITMQ_QUERY: d.query,
       WARREN_RABBITMQ_RUNNING_CHECK: d.runningCheck,
       WARREN_DEFAULT_QUEUE_TYPE_CLI: d.defaultQueueType,
+      WARREN_BLANK_START: d.blankStart,
       WARREN_REPLICATION: t.rabbitmq.replication,
       WARREN_HA_POLICY: HA_ALL_POLICY,
       WARREN_ADMIN_USER: ADMIN_USERNAME,
       WARREN_AMQP_PORT: String(PORTS.amqp),
+      ...tls({
+        WARREN_TLS_DIR: RABBITMQ_TLS.dir,
+        WARREN_TLS_CA: RABBITMQ_TLS.ca,
+        WARREN_TLS_CERT: RABBITMQ_TLS.cert,
+        WARREN_TLS_KEY: RABBITMQ_TLS.key,
+      }),
       // Bounded waits (seconds): the data volume to appear (an EBS attachment may come after boot),
       // local start (3.x waits up to 5 min for peers after an unclean stop), then cluster formation
       // while peers boot in any order. Which device the data volume is: platform.env.
@@ -74,6 +85,11 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
     WARREN_STATS_PASSWORD_VAR: STATS_PASSWORD_VAR,
     WARREN_HAPROXY_ENV_FILE: HAPROXY_ENV_FILE,
     WARREN_KEEPALIVED_RUNTIME_FILE: KEEPALIVED_RUNTIME_FILE,
+    ...tls({
+      WARREN_TLS_DIR: HAPROXY_TLS.dir,
+      WARREN_TLS_CA: HAPROXY_TLS.ca,
+      WARREN_TLS_PEM: HAPROXY_TLS.pem,
+    }),
     WARREN_START_TIMEOUT: '120',
   };
 }

@@ -18,6 +18,7 @@ export type { EnvironmentInput } from './schema';
 export * from './secrets';
 export * from './topology-issue';
 export { plaintextOn, tlsOn, type TlsMode } from './tls-rules';
+export * from './tls-secrets';
 export { LAB_HOST_NAMES, NLB_ENV_NAME_MAX } from './rules';
 export { validateTopology } from './validate';
 export { UserError, WarrenError } from './warren-error';
