@@ -1,9 +1,11 @@
 /**
  * keepalived.conf: one VRRP instance holding the VIP on the healthy HAProxy host with the highest
- * priority. Unicast peers (AWS carries no multicast); the health check connects to the local
- * HAProxy's TCP port instead of `pidof` (which lies when hosts share a PID namespace); on entering
- * MASTER a notify hook moves the VIP at the platform level (AWS: reassign the secondary private IP;
- * the lab: nothing beyond keepalived's own address).
+ * priority among those that start together; no preemption afterwards (both start BACKUP with
+ * `nopreempt`), so a recovered host leaves the VIP where it is. Unicast peers (AWS carries no
+ * multicast); the health check connects to the local HAProxy's TCP port instead of `pidof` (which
+ * lies when hosts share a PID namespace); on entering MASTER a notify hook moves the VIP at the
+ * platform level and confirms it (AWS: reassign the secondary private IP; the lab: its stand-in),
+ * and a reconcile timer re-asserts it while MASTER.
  *
  * The interface name and the VRRP password are only known at boot (`ens5` vs `eth0` vs the lab's
  * veth; the password is a secret), so warren-haproxy-boot writes them to a root-only file that this
@@ -24,7 +26,6 @@ export function renderKeepalivedConf(t: Topology, hostName: string): RenderedFil
   const peers = fd.haproxy.filter((h) => h !== me);
   const d = keepalivedDialect(FRONT_DOOR_PACKAGES[t.image.ubuntu].keepalived);
   if (!d.unicast) throw new Error(`keepalived ${d.version} has no unicast VRRP, which AWS needs (1.2.8+)`);
-  const top = Math.max(...fd.haproxy.map((h) => h.priority));
   const prefix = t.network.subnets.find((s) => s.name === me.subnet)?.cidr.split('/')[1] ?? '32';
   const globalDefs = [`    router_id ${me.name}`];
   // Scripts run as root from root-owned /usr/local/sbin. keepalived 1.3+ wants this said explicitly
@@ -52,7 +53,12 @@ vrrp_script chk_haproxy {
 }
 
 vrrp_instance warren_${t.name.replace(/-/g, '_')} {
-    state ${me.priority === top ? 'MASTER' : 'BACKUP'}
+    # Both hosts start BACKUP with nopreempt: a host that recovers (HAProxy back, a reboot, a
+    # replacement) stays BACKUP instead of taking the VIP back, which would be a second interruption
+    # for every client. When both start together the higher priority's master-down timer ends first
+    # (its skew is shorter), so it wins; after that, whoever holds the VIP keeps it until it fails.
+    state BACKUP
+    nopreempt
     # interface and authentication (the VRRP password) are written at boot by warren-haproxy-boot.
     include ${KEEPALIVED_RUNTIME_FILE}
     virtual_router_id ${fd.virtualRouterId}
@@ -69,7 +75,9 @@ ${peers.map((p) => `        ${p.ip}`).join('\n')}
     track_script {
         chk_haproxy
     }
-    # On AWS this reassigns the VIP (a secondary private IP) to this instance; elsewhere it only logs.
+    # On MASTER the hook moves the VIP at the platform level (AWS: the secondary private IP; the lab:
+    # its stand-in) with bounded retries, confirms it took, and starts the reconcile timer that
+    # re-asserts it while MASTER; BACKUP and FAULT stop that timer.
     notify_master "${INSTANCE_SCRIPTS_DIR}/warren-vip-notify master ${fd.vip}"
     notify_backup "${INSTANCE_SCRIPTS_DIR}/warren-vip-notify backup ${fd.vip}"
     notify_fault "${INSTANCE_SCRIPTS_DIR}/warren-vip-notify fault ${fd.vip}"

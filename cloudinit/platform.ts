@@ -89,7 +89,8 @@ export function renderPlatformEnv(
           WARREN_SSM_PREFIX: ssmPrefix(t),
           WARREN_REGION: t.region,
           WARREN_SECRETS_DIR: SECRETS_DIR,
-          WARREN_VIP_MOVE: 'none',
+          // The hook's own retry/confirm/reconcile path, with the lab's stand-in for the AWS call.
+          WARREN_VIP_MOVE: 'lab',
         }),
     ...(hostName === undefined ? {} : dataVolumeVars(t, hostName, platform, opts)),
   };

@@ -31,6 +31,8 @@ export const BOOT_SCRIPT_NAMES = [
   'warren-vip-holder.service',
   'warren-vip-holder.timer',
   'warren-vip-notify',
+  'warren-vip-reconcile.service',
+  'warren-vip-reconcile.timer',
 ] as const;
 
 const UNIT_SUFFIXES = ['.service', '.timer', '.socket', '.path', '.target'];

@@ -21,7 +21,7 @@ import {
 import { run, waitFor } from '../workspace';
 import { clientNetns, execInHost, labStatus, labTopology, replaceHost } from './lab';
 import { readCredentials } from './lab-secrets';
-import { labVipHolder } from './lab-vip';
+import { labVipHolder, labVrrpState } from './lab-vip';
 import { envStateDir } from './paths';
 
 export interface LabRollOptions {
@@ -162,9 +162,6 @@ export async function labRoll(env: string, opts: LabRollOptions = {}): Promise<L
   const left = hosts.map((h) => h.name);
   writePending(env, left);
   const t = labTopology(env);
-  const priorities = new Map(
-    t.frontDoor.kind === 'keepalived' ? t.frontDoor.haproxy.map((h) => [h.name, h.priority]) : [],
-  );
   const cluster = labClusterClient(env);
   const adapter: RollAdapter = {
     async replaceHost(host, progress) {
@@ -191,13 +188,14 @@ export async function labRoll(env: string, opts: LabRollOptions = {}): Promise<L
         },
         500,
       );
-      // keepalived preempts: the VIP goes back to the highest priority once it serves; the roll is
-      // done when that move is over, not before (it is a second, short gap for the clients).
-      const top = [...priorities.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-      if (top) {
-        await waitFor(`the VIP back on ${top}`, 30_000, async () =>
-          (await labVipHolder(env)) === top ? true : undefined,
-        ).catch(() => progress(`the VIP did not move back to ${top} within 30 s (no preemption?)`));
+      // No preemption (nopreempt): a replaced HAProxy host rejoins as BACKUP and the VIP stays where
+      // it is, so the roll moves on as soon as the pair serves; the holder is never replaced first
+      // (roll/ orders the front door by vipHolder), so one roll costs the clients one VIP move.
+      if (t.frontDoor.kind === 'keepalived') {
+        await waitFor(`${host.name} to rejoin keepalived as BACKUP or MASTER`, 60_000, async () => {
+          const s = await labVrrpState(env, host.name);
+          return s === 'backup' || s === 'master' ? true : undefined;
+        });
       }
       progress(`serving again; the VIP is on ${(await labVipHolder(env)) ?? '—'}`);
     },

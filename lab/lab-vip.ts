@@ -1,6 +1,10 @@
 /** Which HAProxy host of a lab holds the keepalived VIP: the one lookup the drills, the bench and lab roll share. */
 import { run } from '../workspace';
-import { labStatus, labTopology } from './lab';
+import { execInHost, labStatus, labTopology } from './lab';
+
+/** Where warren-vip-notify records keepalived's state and, in the lab, its stand-in's assignment. */
+const VRRP_STATE_FILE = '/run/warren/vrrp-state';
+const LAB_PLATFORM_DIR = '/run/warren/lab-platform';
 
 /**
  * The HAProxy host whose namespace carries the VIP now; undefined when none does or the front door is
@@ -16,4 +20,29 @@ export async function labVipHolder(env: string): Promise<string | undefined> {
     if (r.stdout.split(/\s+/).some((w) => w.split('/')[0] === vip)) return h.name;
   }
   return undefined;
+}
+
+/**
+ * The keepalived state `host` last entered, as its notify hook recorded it (warren-vip-notify writes
+ * /run/warren/vrrp-state on every transition); undefined when the host is down or keepalived has
+ * not reported yet.
+ */
+export async function labVrrpState(env: string, host: string): Promise<string | undefined> {
+  const r = await execInHost(env, host, ['cat', VRRP_STATE_FILE], { timeoutMs: 5_000 }).catch(
+    () => undefined,
+  );
+  return r?.code === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
+/**
+ * Which host the lab's stand-in for EC2 says the VIP is assigned to, as `host` sees it (the hook's
+ * confirm reads the same record): proves the notify hook's platform path ran and confirmed.
+ */
+export async function labVipAssignedTo(env: string, host: string): Promise<string | undefined> {
+  const t = labTopology(env);
+  if (t.frontDoor.kind !== 'keepalived') return undefined;
+  const r = await execInHost(env, host, ['cat', `${LAB_PLATFORM_DIR}/${t.frontDoor.vip}`], {
+    timeoutMs: 5_000,
+  }).catch(() => undefined);
+  return r?.code === 0 ? r.stdout.trim() || undefined : undefined;
 }

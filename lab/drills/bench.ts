@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { clientNetns, labDown, labStatus, labUp, labVipHolder, type LabStatus } from '../index';
+import { labVrrpState } from '../lab-vip';
 import { type Topology } from '../../topology';
 import { brokerArgs, startAgent } from './agent-process';
 import { haproxyHosts, holds, rabbitHosts, requireLab, waitHealthy } from './cluster-view';
@@ -403,12 +404,13 @@ async function timeVipFailover(
     probe.kill();
     load?.kill();
     await reviveService(env, master, 'haproxy');
+    // nopreempt: the old master rejoins as BACKUP and the VIP stays on the backup.
     await waitFor(
-      `VIP back on ${master}`,
+      `${master} to rejoin keepalived as BACKUP`,
       60_000,
-      holds(async () => (await labVipHolder(status.env)) === master),
+      holds(async () => (await labVrrpState(status.env, master)) === 'backup'),
       200,
-    ).catch(() => log(`the VIP did not return to ${master} (no preemption?)`));
+    ).catch(() => log(`${master} did not rejoin keepalived as BACKUP within 60 s`));
   }
 }
 

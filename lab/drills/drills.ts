@@ -15,6 +15,7 @@ import {
   replaceHost,
   startHost,
 } from '../index';
+import { labVipAssignedTo, labVrrpState } from '../lab-vip';
 import type { Drill, DrillContext } from './drill-runner';
 import {
   clusterNodes,
@@ -125,56 +126,73 @@ export const killQueueMaster: Drill = {
 
 export const keepalivedMasterFailover: Drill = {
   name: 'keepalived-master-failover',
-  summary: 'kill HAProxy on the keepalived master, then the whole master host; the VIP moves each time',
+  summary:
+    'kill HAProxy on the keepalived master, then the whole master host; the VIP moves each time and stays on the backup once the old master recovers (nopreempt)',
   async run(ctx) {
     if (ctx.topology.frontDoor.kind !== 'keepalived')
       throw new Error('this drill needs a keepalived front door');
     const vip = ctx.topology.frontDoor.vip;
-    const master = await labVipHolder(ctx.status.env);
+    const env = ctx.status.env;
+    let master = await labVipHolder(env);
     if (!master) throw new Error(`no host holds the VIP ${vip}`);
-    const backup = haproxyHosts(ctx.status).find((h) => h !== master)!;
+    let backup = haproxyHosts(ctx.status).find((h) => h !== master)!;
     ctx.note('master', master);
 
-    ctx.log(`killing HAProxy on ${master} (kept dead)`);
-    let t0 = Date.now();
-    await killServiceForGood(ctx.env, master, 'haproxy');
-    await waitFor(
-      `the VIP to move to ${backup}`,
-      60_000,
-      holds(async () => (await labVipHolder(ctx.status.env)) === backup),
-      100,
-    );
-    ctx.note('vipMovedAfterHaproxyKillSeconds', (Date.now() - t0) / 1000);
-    await ctx.trafficFlows(200, 120_000);
-    ctx.log(`starting HAProxy on ${master} again`);
-    await reviveService(ctx.env, master, 'haproxy');
-    await waitFor(
-      `the VIP back on ${master}`,
-      60_000,
-      holds(async () => (await labVipHolder(ctx.status.env)) === master),
-      200,
-    );
-    await ctx.trafficFlows(200, 120_000);
+    /** The VIP moved to `to`, and its notify hook moved and confirmed it at the platform level. */
+    const awaitMove = async (to: string, key: string, t0: number) => {
+      await waitFor(
+        `the VIP to move to ${to}`,
+        60_000,
+        holds(async () => (await labVipHolder(env)) === to),
+        100,
+      );
+      ctx.note(key, (Date.now() - t0) / 1000);
+      await waitFor(
+        `${to}'s notify hook to move and confirm the VIP (the lab's stand-in for EC2)`,
+        30_000,
+        holds(async () => (await labVipAssignedTo(env, to)) === to),
+        200,
+      );
+    };
+    /** The recovered host rejoined as BACKUP and left the VIP where it is, under traffic. */
+    const staysBackup = async (recovered: string, holder: string, timeoutMs: number) => {
+      await waitFor(
+        `${recovered} to rejoin as keepalived BACKUP`,
+        timeoutMs,
+        holds(async () => (await labVrrpState(env, recovered)) === 'backup'),
+        200,
+      );
+      await ctx.trafficFlows(200, 120_000);
+      const now = await labVipHolder(env);
+      if (now !== holder)
+        throw new Error(
+          `the recovered ${recovered} took the VIP back (now on ${now ?? 'no host'}): preemption`,
+        );
+      const state = await labVrrpState(env, recovered);
+      if (state !== 'backup')
+        throw new Error(`the recovered ${recovered} is keepalived ${state}, not BACKUP`);
+    };
 
-    ctx.log(`killing the whole host ${master}`);
-    t0 = Date.now();
-    await killHost(ctx.env, master);
-    await waitFor(
-      `the VIP to move to ${backup}`,
-      60_000,
-      holds(async () => (await labVipHolder(ctx.status.env)) === backup),
-      100,
-    );
-    ctx.note('vipMovedAfterHostKillSeconds', (Date.now() - t0) / 1000);
+    ctx.log(`killing HAProxy on ${master} (kept dead)`);
+    await killServiceForGood(ctx.env, master, 'haproxy');
+    await awaitMove(backup, 'vipMovedAfterHaproxyKillSeconds', Date.now());
     await ctx.trafficFlows(200, 120_000);
-    ctx.log(`booting ${master} again`);
+    ctx.log(`starting HAProxy on ${master} again; it must stay BACKUP`);
+    await reviveService(ctx.env, master, 'haproxy');
+    await staysBackup(master, backup, 60_000);
+    ctx.note('recoveredAfterHaproxyKill', `${master} BACKUP, VIP stayed on ${backup}`);
+
+    // The VIP is on the old backup now: that host is the master whose machine dies next.
+    [master, backup] = [backup, master];
+    ctx.log(`killing the whole host ${master} (the VIP holder now)`);
+    const t0 = Date.now();
+    await killHost(ctx.env, master);
+    await awaitMove(backup, 'vipMovedAfterHostKillSeconds', t0);
+    await ctx.trafficFlows(200, 120_000);
+    ctx.log(`booting ${master} again; it must stay BACKUP`);
     await startHost(ctx.env, master);
-    await waitFor(
-      `the VIP back on ${master}`,
-      120_000,
-      holds(async () => (await labVipHolder(ctx.status.env)) === master),
-      200,
-    );
+    await staysBackup(master, backup, 180_000);
+    ctx.note('recoveredAfterHostKill', `${master} BACKUP, VIP stayed on ${backup}`);
   },
 };
 

@@ -122,6 +122,18 @@ describe('front-door configurations', () => {
       expect(conf).toMatch(/notify_master "\/usr\/local\/sbin\/warren-vip-notify master /);
       expect(conf).not.toMatch(/auth_pass/);
     });
+
+    it(`${env}/${host.name}: keepalived starts BACKUP with nopreempt (a recovered host leaves the VIP where it is)`, () => {
+      const directives = conf.split('\n').filter((l) => !/^\s*#/.test(l));
+      expect(directives.filter((l) => /^\s+state /.test(l))).toEqual(['    state BACKUP']);
+      expect(directives).toContain('    nopreempt');
+      // keepalived clears nopreempt (with a warning) when the initial state is MASTER: the check
+      // would say so, and the negative control shows it does.
+      const r = keepalivedCheck(conf);
+      expect(r.out).not.toMatch(/nopreempt/i);
+      const master = keepalivedCheck(conf.replace('state BACKUP', 'state MASTER'));
+      expect(master.out).toMatch(/nopreempt/i);
+    });
   }
 
   for (const t of shippedTopologies()) {

@@ -83,32 +83,217 @@ describe('warren-secret', () => {
   });
 });
 
-describe('warren-vip-notify', () => {
-  it('aws, MASTER: reassigns the VIP to this instance (IMDSv2, --allow-reassignment)', () => {
-    sandbox('aws', (_dir, env, calls) => {
-      const r = run(`${SCRIPTS_DIR}/warren-vip-notify`, ['master', '10.42.1.230'], env);
-      expect(r.code, r.out).toBe(0);
-      const c = calls();
-      expect(c[0]).toMatch(/^curl .*-X PUT .*X-aws-ec2-metadata-token-ttl-seconds.*\/latest\/api\/token$/);
-      expect(c.some((l) => l.includes('X-aws-ec2-metadata-token: TOKEN'))).toBe(true);
-      expect(c.at(-1)).toBe(
-        'aws ec2 assign-private-ip-addresses --region eu-west-1 --network-interface-id eni-0123456789abcdef0 --private-ip-addresses 10.42.1.230 --allow-reassignment',
+/**
+ * A sandbox for warren-vip-notify on one haproxy host of dev: recording stand-ins for `aws`, `curl`
+ * (answering as IMDSv2 does, 401 without a token), `ip` (this host's addresses), `systemctl` and
+ * `logger`. The fake EC2 is two files: the ENI's local-ipv4s, which a successful assign call appends
+ * the VIP to, and how many assign calls must fail first.
+ */
+function vipSandbox<T>(
+  platform: 'aws' | 'lab',
+  fn: (
+    env: NodeJS.ProcessEnv,
+    h: {
+      calls: () => string[];
+      dir: string;
+      setAddresses: (ips: string[]) => void;
+      failAssigns: (n: number) => void;
+      localIpv4s: () => string[];
+    },
+  ) => T,
+): T {
+  return withTempDir('vip', (dir) => {
+    const t = topologyNamed('dev');
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(dir, 'platform.env'), renderPlatformEnv(t, platform).content);
+    writeFileSync(path.join(dir, 'warren.env'), renderWarrenEnv(t, 'haproxy-01').content);
+    const record = path.join(dir, 'calls');
+    const f = (n: string) => path.join(dir, n);
+    writeFileSync(record, '');
+    writeFileSync(f('local-ipv4s'), '10.42.1.11\n');
+    writeFileSync(f('fail-assigns'), '0');
+    writeFileSync(f('addresses'), '10.42.1.11/24\n');
+    const stub = (name: string, body: string) => {
+      writeFileSync(
+        path.join(bin, name),
+        `#!/usr/bin/env bash\nprintf '%s\\n' "${name} $*" >>"${record}"\n${body}\n`,
       );
+      chmodSync(path.join(bin, name), 0o755);
+    };
+    stub(
+      'aws',
+      `case "$1 $2" in "ec2 assign-private-ip-addresses")
+         n=$(cat "${f('fail-assigns')}"); if [ "$n" -gt 0 ]; then echo $((n-1)) >"${f('fail-assigns')}"; echo 'An error occurred (RequestLimitExceeded)' >&2; exit 254; fi
+         grep -qx "$8" "${f('local-ipv4s')}" || echo "$8" >>"${f('local-ipv4s')}";;
+       esac`,
+    );
+    stub(
+      'curl',
+      `case "$*" in
+         *api/token*) echo TOKEN;;
+         *X-aws-ec2-metadata-token:?TOKEN*meta-data/mac) echo 0a:1b:2c:3d:4e:5f;;
+         *X-aws-ec2-metadata-token:?TOKEN*/macs/0a:1b:2c:3d:4e:5f/interface-id) echo eni-0123456789abcdef0;;
+         *X-aws-ec2-metadata-token:?TOKEN*/macs/0a:1b:2c:3d:4e:5f/local-ipv4s) cat "${f('local-ipv4s')}";;
+         *) echo 'curl: (22) The requested URL returned error: 401' >&2; exit 22;;
+       esac`,
+    );
+    stub(
+      'ip',
+      `[ "$*" = "-o -4 addr show" ] || exit 2; n=1; while read -r a; do echo "$n: eth0    inet $a brd 10.42.1.255 scope global eth0"; n=$((n+1)); done <"${f('addresses')}"`,
+    );
+    stub('systemctl', 'exit 0');
+    stub('logger', 'exit 0');
+    const env = {
+      PATH: `${bin}:${process.env.PATH}`,
+      WARREN_PLATFORM_FILE: f('platform.env'),
+      WARREN_FACTS_FILE: f('warren.env'),
+      WARREN_VIP_STATE_FILE: f('vrrp-state'),
+      WARREN_LAB_PLATFORM_DIR: f('lab-platform'),
+      WARREN_VIP_CONFIRM_SECONDS: '2',
+    };
+    return fn(env, {
+      dir,
+      calls: () => readFileSync(record, 'utf8').split('\n').filter(Boolean),
+      setAddresses: (ips) => writeFileSync(f('addresses'), ips.map((a) => `${a}\n`).join('')),
+      failAssigns: (n) => writeFileSync(f('fail-assigns'), String(n)),
+      localIpv4s: () => readFileSync(f('local-ipv4s'), 'utf8').split('\n').filter(Boolean),
+    });
+  });
+}
+
+const VIP = '10.42.1.230';
+const ASSIGN =
+  'aws ec2 assign-private-ip-addresses --region eu-west-1 --network-interface-id eni-0123456789abcdef0 --private-ip-addresses 10.42.1.230 --allow-reassignment';
+const notify = (args: string[], env: NodeJS.ProcessEnv) => run(`${SCRIPTS_DIR}/warren-vip-notify`, args, env);
+const only = (calls: string[], cmd: string) => calls.filter((c) => c.startsWith(`${cmd} `));
+
+describe('warren-vip-notify', () => {
+  it('aws, MASTER: reassigns the VIP to this ENI (IMDSv2), confirms it in local-ipv4s, starts the reconcile timer', () => {
+    vipSandbox('aws', (env, h) => {
+      h.setAddresses(['10.42.1.11/24', `${VIP}/24`]);
+      const r = notify(['master', VIP], env);
+      expect(r.code, r.out).toBe(0);
+      const c = h.calls();
+      expect(only(c, 'systemctl')).toEqual(['systemctl --no-block start warren-vip-reconcile.timer']);
+      expect(only(c, 'curl')[0]).toMatch(
+        /-X PUT .*X-aws-ec2-metadata-token-ttl-seconds.*\/latest\/api\/token$/,
+      );
+      expect(only(c, 'aws')).toEqual([ASSIGN]);
+      expect(only(c, 'curl').at(-1)).toMatch(
+        /meta-data\/network\/interfaces\/macs\/0a:1b:2c:3d:4e:5f\/local-ipv4s$/,
+      );
+      expect(h.localIpv4s()).toContain(VIP);
+      expect(r.out).toMatch(
+        /attempt 1\/5: VIP 10\.42\.1\.230 moved to eni-0123456789abcdef0 and confirmed \(aws\)/,
+      );
+      expect(readFileSync(env.WARREN_VIP_STATE_FILE!, 'utf8')).toBe('master\n');
     });
   });
 
-  it('aws, BACKUP or FAULT: does nothing at the platform level', () => {
-    sandbox('aws', (_dir, env, calls) => {
-      expect(run(`${SCRIPTS_DIR}/warren-vip-notify`, ['backup', '10.42.1.230'], env).code).toBe(0);
-      expect(run(`${SCRIPTS_DIR}/warren-vip-notify`, ['fault', '10.42.1.230'], env).code).toBe(0);
-      expect(calls()).toEqual([]);
+  it('aws, MASTER: a failing API call is retried, each attempt logged, until one takes', () => {
+    vipSandbox('aws', (env, h) => {
+      h.setAddresses([`${VIP}/24`]);
+      h.failAssigns(2);
+      const r = notify(['master', VIP], env);
+      expect(r.code, r.out).toBe(0);
+      expect(only(h.calls(), 'aws')).toEqual([ASSIGN, ASSIGN, ASSIGN]);
+      expect(r.out).toMatch(/attempt 1\/5: the aws call .* failed/);
+      expect(r.out).toMatch(/attempt 2\/5: the aws call .* failed/);
+      expect(r.out).toMatch(/attempt 3\/5: VIP .* confirmed/);
     });
   });
 
-  it('lab, MASTER: nothing beyond keepalived itself (no AWS calls)', () => {
-    sandbox('lab', (_dir, env, calls) => {
-      expect(run(`${SCRIPTS_DIR}/warren-vip-notify`, ['master', '10.42.1.230'], env).code).toBe(0);
-      expect(calls()).toEqual([]);
+  it('aws, MASTER: bounded; a call that never takes is an error, and the timer stays to keep trying', () => {
+    vipSandbox('aws', (env, h) => {
+      h.setAddresses([`${VIP}/24`]);
+      h.failAssigns(99);
+      const r = notify(['master', VIP], env);
+      expect(r.code).toBe(1);
+      expect(only(h.calls(), 'aws')).toHaveLength(5);
+      expect(r.out).toMatch(
+        /not moved to this host after 5 attempts; warren-vip-reconcile.timer keeps retrying/,
+      );
+      expect(h.calls()).toContain('systemctl --no-block start warren-vip-reconcile.timer');
+      expect(h.calls()).not.toContain('systemctl --no-block stop warren-vip-reconcile.timer');
+    });
+  });
+
+  it('aws, MASTER: an assign that succeeds but never shows in the metadata is not confirmed (retried, then an error)', () => {
+    vipSandbox('aws', (env, h) => {
+      // keepalived has not (or no longer) put the VIP on the interface: the platform alone is not enough.
+      h.setAddresses(['10.42.1.11/24']);
+      const r = notify(['master', VIP], {
+        ...env,
+        WARREN_VIP_MOVE_ATTEMPTS: '2',
+        WARREN_VIP_CONFIRM_SECONDS: '1',
+      });
+      expect(r.code).toBe(1);
+      expect(only(h.calls(), 'aws')).toEqual([ASSIGN, ASSIGN]);
+      expect(r.out).toMatch(/attempt 2\/2: VIP 10\.42\.1\.230 not confirmed/);
+    });
+  });
+
+  it('aws, BACKUP or FAULT: no AWS call, the reconcile timer stopped', () => {
+    vipSandbox('aws', (env, h) => {
+      expect(notify(['backup', VIP], env).code).toBe(0);
+      expect(readFileSync(env.WARREN_VIP_STATE_FILE!, 'utf8')).toBe('backup\n');
+      expect(notify(['fault', VIP], env).code).toBe(0);
+      expect(h.calls().filter((c) => !c.startsWith('logger '))).toEqual([
+        'systemctl --no-block stop warren-vip-reconcile.timer',
+        'systemctl --no-block stop warren-vip-reconcile.timer',
+      ]);
+    });
+  });
+
+  it('aws, reconcile while MASTER: quiet when the platform agrees, moves the VIP again when it lost it', () => {
+    vipSandbox('aws', (env, h) => {
+      h.setAddresses([`${VIP}/24`]);
+      expect(notify(['master', VIP], env).code).toBe(0);
+      const before = only(h.calls(), 'aws').length;
+      const quiet = notify(['reconcile'], env);
+      expect(quiet.code, quiet.out).toBe(0);
+      expect(only(h.calls(), 'aws')).toHaveLength(before);
+      expect(quiet.out).toBe('');
+      // Someone (or a lost call) reassigned the VIP elsewhere: the next pass takes it back.
+      writeFileSync(path.join(h.dir, 'local-ipv4s'), '10.42.1.11\n');
+      const r = notify(['reconcile'], env);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(
+        /reconcile: this host is MASTER but the platform does not route VIP 10\.42\.1\.230 here/,
+      );
+      expect(only(h.calls(), 'aws')).toHaveLength(before + 1);
+      expect(h.localIpv4s()).toContain(VIP);
+    });
+  });
+
+  it('aws, reconcile after BACKUP (a stale timer) or without the VIP on the interface: never moves it', () => {
+    vipSandbox('aws', (env, h) => {
+      expect(notify(['backup', VIP], env).code).toBe(0);
+      expect(notify(['reconcile'], env).code).toBe(0);
+      expect(h.calls().at(-1)).toBe('systemctl --no-block stop warren-vip-reconcile.timer');
+      writeFileSync(env.WARREN_VIP_STATE_FILE!, 'master\n');
+      h.setAddresses(['10.42.1.11/24']);
+      expect(notify(['reconcile'], env).code).toBe(0);
+      expect(only(h.calls(), 'aws')).toEqual([]);
+    });
+  });
+
+  it('lab, MASTER: the same path with only the AWS call swapped for the stand-in (records the assignment)', () => {
+    vipSandbox('lab', (env, h) => {
+      h.setAddresses([`${VIP}/24`]);
+      const r = notify(['master', VIP], env);
+      expect(r.code, r.out).toBe(0);
+      expect(only(h.calls(), 'aws')).toEqual([]);
+      expect(only(h.calls(), 'curl')).toEqual([]);
+      expect(readFileSync(path.join(env.WARREN_LAB_PLATFORM_DIR!, VIP), 'utf8')).toBe('haproxy-01\n');
+      expect(r.out).toMatch(/attempt 1\/5: VIP 10\.42\.1\.230 moved to haproxy-01 and confirmed \(lab\)/);
+      // The other host took it over in the stand-in: reconcile re-asserts, as on AWS.
+      writeFileSync(path.join(env.WARREN_LAB_PLATFORM_DIR!, VIP), 'haproxy-02\n');
+      const again = notify(['reconcile'], env);
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toMatch(/reconcile: this host is MASTER/);
+      expect(readFileSync(path.join(env.WARREN_LAB_PLATFORM_DIR!, VIP), 'utf8')).toBe('haproxy-01\n');
     });
   });
 });

@@ -13,7 +13,9 @@ import {
 } from '../../cloudinit';
 import { everyHost, run, SCRIPTS_DIR, withTempDir } from './helpers';
 
-const scripts = readdirSync(SCRIPTS_DIR).filter((f) => f.startsWith('warren-') && !f.endsWith('.service'));
+const scripts = readdirSync(SCRIPTS_DIR).filter(
+  (f) => f.startsWith('warren-') && !/\.(service|timer)$/.test(f),
+);
 
 describe('boot scripts', () => {
   it('the install map lists exactly the files in cloudinit/scripts/', () => {

@@ -76,7 +76,7 @@ describe('user-data', () => {
       expect(differing).toEqual([PLATFORM_FILE]);
       const platformEnv = lab!.find((f) => f.path === PLATFORM_FILE)!.content;
       expect(platformEnv).toMatch(/^WARREN_SECRETS_BACKEND=file$/m);
-      expect(platformEnv).toMatch(/^WARREN_VIP_MOVE=none$/m);
+      expect(platformEnv).toMatch(/^WARREN_VIP_MOVE=lab$/m);
       const awsEnv = aws!.find((f) => f.path === PLATFORM_FILE)!.content;
       expect(awsEnv).toMatch(/^WARREN_SECRETS_BACKEND=ssm$/m);
       expect(awsEnv).toMatch(new RegExp(`^WARREN_SSM_PREFIX=/warren/${env}$`, 'm'));

@@ -127,6 +127,7 @@ export const KEEPALIVED_KEYWORDS: Readonly<
   virtual_router_id: { since: '1.0.0' },
   priority: { since: '1.0.0' },
   advert_int: { since: '1.0.0' },
+  nopreempt: { since: '1.1.0' },
   unicast_src_ip: { since: '1.2.8' },
   unicast_peer: { since: '1.2.8' },
   virtual_ipaddress: { since: '1.0.0' },

@@ -122,8 +122,8 @@ function expectFinished(root: string, role: ImageRole, boot: string): void {
 
   // Boot scripts: root-owned, 0755 in /usr/local/sbin; units 0644 in /etc/systemd/system.
   for (const name of readdirSync(boot)) {
-    const unit = TEST_UNITS.includes(name);
-    const installed = path.join(root, unit ? 'etc/systemd/system' : 'usr/local/sbin', name);
+    const unit = bootScriptFor(name).mode === '0644';
+    const installed = path.join(root, bootScriptFor(name).target.slice(1));
     const st = statSync(installed);
     expect([st.uid, st.gid], name).toEqual([0, 0]);
     expect(st.mode & 0o7777, name).toBe(unit ? 0o644 : 0o755);
@@ -284,8 +284,9 @@ describe('provisioning steps on a real Debian 12 root (the lab base image, throu
         expect(existsSync(path.join(root, 'var/lib/rabbitmq/.erlang.cookie'))).toBe(false);
         expect(statSync(path.join(root, 'etc/machine-id')).size).toBe(0);
         for (const name of readdirSync(BOOT_SCRIPTS_DIR)) {
-          const st = statSync(path.join(root, 'usr/local/sbin', name));
-          expect([st.uid, st.gid, st.mode & 0o7777], name).toEqual([0, 0, 0o755]);
+          const { target, mode } = bootScriptFor(name);
+          const st = statSync(path.join(root, target.slice(1)));
+          expect([st.uid, st.gid, st.mode & 0o7777], name).toEqual([0, 0, parseInt(mode, 8)]);
         }
       } finally {
         const umount = spawnSync('umount', [merged!]);
