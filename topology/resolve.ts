@@ -15,6 +15,7 @@ export interface ResolvedHaproxyHost extends HaproxyHostSpec {
 export interface ResolvedKeepalivedFrontDoor {
   readonly kind: 'keepalived';
   readonly vip: string;
+  readonly vipMode: KeepalivedFrontDoorSpec['vipMode'];
   readonly virtualRouterId: number;
   readonly balance: KeepalivedFrontDoorSpec['balance'];
   readonly clientAffinity: boolean;

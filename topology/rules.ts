@@ -174,6 +174,34 @@ function checkNetwork(t: Topology, issues: Issues): Map<string, Cidr> {
       fix: "write it as 'vpc-0123456789abcdef0'",
     });
   }
+  if (net.routeTableIds !== undefined && net.vpcId === undefined) {
+    issues.push({
+      path: 'network.routeTableIds',
+      message:
+        'route table ids belong to an existing VPC (network.vpcId); a new VPC routes through its own table',
+      fix: 'remove routeTableIds, or set network.vpcId instead of vpcCidr',
+    });
+  }
+  (net.routeTableIds ?? []).forEach((id, i) => {
+    if (!/^rtb-[0-9a-f]{8,17}$/.test(id)) {
+      issues.push({
+        path: `network.routeTableIds[${i}]`,
+        message: `'${id}' is not a route table id`,
+        fix: "write it as 'rtb-0123456789abcdef0'",
+      });
+    }
+  });
+  if (
+    net.routeTableIds !== undefined &&
+    !(t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode === 'overlay')
+  ) {
+    issues.push({
+      path: 'network.routeTableIds',
+      message:
+        "route tables are only used for an overlay VIP (frontDoor.kind 'keepalived', vipMode 'overlay')",
+      fix: "remove routeTableIds, or set frontDoor.vipMode: 'overlay'",
+    });
+  }
   const byName = new Map<string, Cidr>();
   const seen: { name: string; cidr: Cidr; index: number }[] = [];
   net.subnets.forEach((s, i) => {
@@ -546,12 +574,13 @@ function checkFrontDoor(
     });
   }
   const first = fd.haproxy[0];
+  const overlay = fd.vipMode === 'overlay';
   fd.haproxy.forEach((h, i) => {
-    if (i > 0 && first && h.subnet !== first.subnet) {
+    if (i > 0 && first && !overlay && h.subnet !== first.subnet) {
       issues.push({
         path: `frontDoor.haproxy[${i}].subnet`,
         message: `keepalived peers must share a subnet ('${first.subnet}'): the VIP is a secondary private IP, which cannot cross subnets`,
-        fix: `put ${h.name} in subnet '${first.subnet}'`,
+        fix: `put ${h.name} in subnet '${first.subnet}', or set frontDoor.vipMode: 'overlay' (a routed VIP may cross subnets and AZs)`,
       });
     }
     if (h.priority < 1 || h.priority > 254) {
@@ -587,8 +616,68 @@ function checkFrontDoor(
       fix: 'pick a free address in the HAProxy subnet',
     });
   }
+  if (overlay) {
+    checkOverlayVip(t, fd.vip, vip, subnets, issues);
+    return;
+  }
   const subnet = first ? subnets.get(first.subnet) : undefined;
   if (first && subnet) checkAddressInSubnet('frontDoor.vip', fd.vip, vip, first.subnet, subnet, issues);
+}
+
+/** Ranges an overlay VIP must avoid besides the VPC: the hosts and AWS treat them specially. */
+const NOT_ROUTABLE: readonly [string, string][] = [
+  ['0.0.0.0/8', '"this network"'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local (the instance metadata service lives there)'],
+  ['224.0.0.0/3', 'multicast and reserved'],
+];
+
+/**
+ * An overlay VIP is reached through a /32 route in the VPC's route tables, which AWS accepts only for
+ * a destination outside the VPC's CIDR (a route more specific than the VPC's local route is refused
+ * for an address inside it), so it lies outside the VPC and every subnet.
+ */
+function checkOverlayVip(
+  t: Topology,
+  text: string,
+  vip: number,
+  subnets: Map<string, Cidr>,
+  issues: Issues,
+): void {
+  const vpc = t.network.vpcCidr !== undefined ? parseCidr(t.network.vpcCidr) : undefined;
+  const fix = "pick an address outside the VPC and every subnet, e.g. '192.168.1.230' for a 10.x VPC";
+  if (vpc && cidrContains(vpc, vip)) {
+    issues.push({
+      path: 'frontDoor.vip',
+      message: `${text} lies inside the VPC ${t.network.vpcCidr}; an overlay VIP is routed, so it must lie outside it`,
+      fix: `${fix}, or use vipMode: 'secondary-ip' for an address of the HAProxy subnet`,
+    });
+    return;
+  }
+  for (const [name, cidr] of subnets) {
+    if (cidrContains(cidr, vip)) {
+      issues.push({
+        path: 'frontDoor.vip',
+        message: `${text} lies inside subnet '${name}' (${formatIpv4(cidr.network)}/${cidr.prefix}); an overlay VIP must lie outside every subnet`,
+        fix,
+      });
+      return;
+    }
+  }
+  for (const [range, what] of NOT_ROUTABLE) {
+    if (cidrContains(parseCidr(range)!, vip)) {
+      issues.push({ path: 'frontDoor.vip', message: `${text} is in ${range} (${what})`, fix });
+      return;
+    }
+  }
+  if (t.network.vpcId !== undefined && (t.network.routeTableIds ?? []).length === 0) {
+    issues.push({
+      path: 'network.routeTableIds',
+      message:
+        'an overlay VIP in an existing VPC needs the route tables its clients use: warren adds the /32 route to each',
+      fix: "list them, e.g. routeTableIds: ['rtb-0123456789abcdef0']",
+    });
+  }
 }
 
 function checkAccess(t: Topology, issues: Issues): void {

@@ -27,6 +27,12 @@ const network = z.strictObject({
   vpcCidr: z.string().optional(),
   /** Id of an existing VPC (`vpc-…`); then every subnet needs its `id`. */
   vpcId: z.string().optional(),
+  /**
+   * Route tables (`rtb-…`) of an existing VPC that the front door's clients use, only with `vpcId`:
+   * an overlay VIP (`frontDoor.vipMode: 'overlay'`) gets its /32 route in each. @default none (a new
+   * VPC's own table)
+   */
+  routeTableIds: z.array(z.string()).optional(),
   subnets: z.array(subnet).min(1),
 });
 
@@ -127,8 +133,21 @@ const clientAffinity = z.boolean().default(true);
 
 const keepalivedFrontDoor = z.strictObject({
   kind: z.literal('keepalived'),
-  /** The floating IP clients use; a secondary private IP in the HAProxy hosts' subnet. */
+  /**
+   * The floating IP clients use: with `vipMode: 'secondary-ip'` a free address in the HAProxy hosts'
+   * (one) subnet; with 'overlay' an address outside the VPC CIDR and every subnet.
+   */
   vip: z.string(),
+  /**
+   * How the VIP moves between the pair. 'secondary-ip': a secondary private IP reassigned to the
+   * master's interface; both hosts in one subnet (one AZ), and it reaches peered VPCs too.
+   * 'overlay': an address outside the VPC, routed by a /32 route in the clients' route tables to the
+   * master's interface (`ec2:ReplaceRoute` at failover), so the hosts may sit in different AZs and
+   * the front door survives the loss of one; reachable inside the VPC and through a Transit Gateway,
+   * not through VPC peering. @default 'secondary-ip': an existing file keeps meaning what it meant
+   * (its in-subnet VIP is valid only there), and it is the mode that also serves peered VPCs
+   */
+  vipMode: z.enum(['secondary-ip', 'overlay']).default('secondary-ip'),
   /** VRRP virtual_router_id, 1–255, unique per broadcast domain. @default 51 */
   virtualRouterId: z.number().int().default(51),
   /** HAProxy balance algorithm: how a client's first AMQP connection picks a node. @default 'leastconn' */
@@ -137,7 +156,10 @@ const keepalivedFrontDoor = z.strictObject({
   clientAffinity,
   /** @default 't3.small' */
   instanceType: z.string().default('t3.small'),
-  /** Exactly two HAProxy hosts, in the same subnet (a secondary private IP cannot cross subnets). */
+  /**
+   * Exactly two HAProxy hosts: in the same subnet with 'secondary-ip' (a secondary private IP cannot
+   * cross subnets); in different subnets of different AZs, preferably, with 'overlay'.
+   */
   haproxy: z.array(haproxyHost),
 });
 

@@ -474,3 +474,128 @@ describe('defaults', () => {
     ]);
   });
 });
+
+describe('frontDoor.vipMode', () => {
+  /** dev as an overlay front door: haproxy-02 moved to subnet b (another AZ), the VIP outside the VPC. */
+  const overlay = (e: Mutable) => {
+    e.frontDoor.vipMode = 'overlay';
+    e.frontDoor.vip = '192.168.1.230';
+    Object.assign(e.frontDoor.haproxy[1], { subnet: 'b', ip: '10.42.2.22' });
+  };
+  const overlayDev = () => {
+    const e = structuredClone(dev) as Mutable;
+    overlay(e);
+    return e as EnvironmentInput;
+  };
+
+  it("defaults to 'secondary-ip' (existing files keep their meaning)", () => {
+    const t = validateTopology(dev);
+    expect(t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode).toBe('secondary-ip');
+  });
+
+  it('overlay: accepts HAProxy hosts in different subnets and AZs with a VIP outside the VPC', () => {
+    const t = validateTopology(overlayDev());
+    expect(t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode).toBe('overlay');
+  });
+
+  const cases: [string, (e: Mutable) => void, string, RegExp][] = [
+    [
+      'secondary-ip with the hosts in different subnets (names the overlay mode as a fix)',
+      (e) => Object.assign(e.frontDoor.haproxy[1], { subnet: 'b', ip: '10.42.2.22' }),
+      'frontDoor.haproxy[1].subnet',
+      /secondary private IP, which cannot cross subnets/,
+    ],
+    [
+      'secondary-ip with a VIP outside the HAProxy subnet',
+      (e) => (e.frontDoor.vip = '192.168.1.230'),
+      'frontDoor.vip',
+      /outside subnet 'a'/,
+    ],
+    [
+      'overlay with a VIP inside the VPC',
+      (e) => {
+        overlay(e);
+        e.frontDoor.vip = '10.42.200.1';
+      },
+      'frontDoor.vip',
+      /inside the VPC 10\.42\.0\.0\/16/,
+    ],
+    [
+      'overlay with a VIP inside a subnet of an existing VPC',
+      (e) => {
+        overlay(e);
+        delete e.network.vpcCidr;
+        e.network.vpcId = 'vpc-0123456789abcdef0';
+        e.network.routeTableIds = ['rtb-0123456789abcdef0'];
+        e.network.subnets.forEach((s: Mutable, i: number) => (s.id = `subnet-0123456789abcdef${i}`));
+        e.frontDoor.vip = '10.42.3.200';
+      },
+      'frontDoor.vip',
+      /inside subnet 'c'/,
+    ],
+    [
+      'overlay with a link-local VIP',
+      (e) => {
+        overlay(e);
+        e.frontDoor.vip = '169.254.10.10';
+      },
+      'frontDoor.vip',
+      /link-local/,
+    ],
+    [
+      'overlay in an existing VPC without route tables',
+      (e) => {
+        overlay(e);
+        delete e.network.vpcCidr;
+        e.network.vpcId = 'vpc-0123456789abcdef0';
+        e.network.subnets.forEach((s: Mutable, i: number) => (s.id = `subnet-0123456789abcdef${i}`));
+      },
+      'network.routeTableIds',
+      /needs the route tables its clients use/,
+    ],
+    [
+      'route tables with a new VPC',
+      (e) => {
+        overlay(e);
+        e.network.routeTableIds = ['rtb-0123456789abcdef0'];
+      },
+      'network.routeTableIds',
+      /belong to an existing VPC/,
+    ],
+    [
+      'route tables without an overlay VIP',
+      (e) => {
+        delete e.network.vpcCidr;
+        e.network.vpcId = 'vpc-0123456789abcdef0';
+        e.network.subnets.forEach((s: Mutable, i: number) => (s.id = `subnet-0123456789abcdef${i}`));
+        e.network.routeTableIds = ['rtb-0123456789abcdef0'];
+      },
+      'network.routeTableIds',
+      /only used for an overlay VIP/,
+    ],
+    [
+      'a malformed route table id',
+      (e) => {
+        overlay(e);
+        delete e.network.vpcCidr;
+        e.network.vpcId = 'vpc-0123456789abcdef0';
+        e.network.subnets.forEach((s: Mutable, i: number) => (s.id = `subnet-0123456789abcdef${i}`));
+        e.network.routeTableIds = ['table-1'];
+      },
+      'network.routeTableIds[0]',
+      /not a route table id/,
+    ],
+    ['an unknown mode', (e) => (e.frontDoor.vipMode = 'eip'), 'frontDoor.vipMode', /./],
+  ];
+  it.each(cases)('refuses %s', (_name, mutate, path, pattern) => {
+    expectIssue(refuse(dev, mutate), path, pattern);
+  });
+
+  it('refuses vipMode on an NLB front door (it has no VIP)', () => {
+    expectIssue(
+      refuse(elb, (e) => (e.frontDoor.vipMode = 'overlay')),
+      'frontDoor.vipMode',
+      /unknown key 'vipMode'/,
+    );
+  });
+});
