@@ -29,7 +29,7 @@ import {
   removeNetworks,
   setHostLink,
 } from './lab-network';
-import { labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
+import { labFeatureFlags, labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
 import { ensureLabSecrets, type LabSecrets } from './lab-secrets';
 import { hostState, readState, writeState, type HostState, type LabState, type LabStatus } from './lab-state';
 import {
@@ -201,6 +201,24 @@ export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): P
   const status = statusOf(state);
   progress(`the ${env} lab is up in ${Math.round((Date.now() - started) / 1000)} s`);
   return status;
+}
+
+/**
+ * What the environment's version has on by default and the lab's older broker only as a feature
+ * flag (4.2's Khepri on Debian 13's 4.0.5): enabled cluster-wide once the cluster has formed, from
+ * the first node; a node that joins later takes the cluster's flags.
+ */
+async function enableLabFeatureFlags(t: Topology, progress: (line: string) => void): Promise<void> {
+  const first = t.rabbitmq.nodes[0]?.name;
+  for (const flag of labFeatureFlags(t)) {
+    if (!first) break;
+    progress(`enabling the ${flag} feature flag (RabbitMQ ${t.image.rabbitmq} has it on by default)`);
+    const r = await execInHost(t.name, first, ['rabbitmqctl', '-q', 'enable_feature_flag', flag], {
+      timeoutMs: 180_000,
+    });
+    if (r.code !== 0)
+      throw new Error(`enable_feature_flag ${flag} on ${first} failed:\n${r.stderr}${r.stdout}`);
+  }
 }
 
 /** A host's user-data: the stack's renderer with the lab's platform hooks; the NLB stand-in has its own. */

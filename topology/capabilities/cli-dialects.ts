@@ -28,6 +28,12 @@ export interface RabbitCliDialect {
    * `none` (older CLIs cannot change an existing vhost's default; clients must declare x-queue-type).
    */
   readonly defaultQueueType: 'update-vhost-metadata' | 'none';
+  /**
+   * When a blank node starts RabbitMQ: `after-peer` (3.x: non-seed nodes wait for a running peer, or
+   * blank nodes started together can each form a cluster) or `together` (4.x: peer discovery picks
+   * the seed and forms one cluster whatever the order).
+   */
+  readonly blankStart: 'after-peer' | 'together';
   /** 3.5.7's rabbitmqctl wants options (`--apply-to`) before positional arguments; later ones take both. */
   readonly optionsBeforeArguments: true;
 }
@@ -40,6 +46,7 @@ export function rabbitCliDialect(version: string): RabbitCliDialect {
     query: caps.jsonFormatter ? 'json' : 'eval',
     runningCheck: caps.jsonFormatter ? 'diagnostics' : 'eval',
     defaultQueueType: caps.vhostDefaultQueueType ? 'update-vhost-metadata' : 'none',
+    blankStart: caps.concurrentBootSafe ? 'together' : 'after-peer',
     optionsBeforeArguments: true,
   };
 }

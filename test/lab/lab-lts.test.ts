@@ -1,0 +1,109 @@
+/**
+ * The lts environment in the lab on Debian 13's RabbitMQ 4.0.5, the upstream release Ubuntu 26.04's
+ * archive ships: what 4.x changes is proven on a real 4.x broker. The vhost's default queue type is
+ * quorum (a queue declared with no arguments is a quorum queue), no mirroring policy exists, every
+ * node started at once (4.x peer discovery picks the seed), and a blank replacement rejoins and is
+ * added back to every quorum queue.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { replaceHost, type LabStatus } from '../../lab';
+import { expectRunningNodes, fromClient, inHost, sharedLab } from './lab-helpers';
+import { waitFor } from '../../workspace';
+
+const ENV = 'lts';
+const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
+const RABBITS = ['rabbit-01', 'rabbit-02', 'rabbit-03'];
+const QUEUE = 'warren-lts-no-arguments';
+
+interface QueueRow {
+  name: string;
+  type: string;
+  members?: string[];
+}
+
+async function queues(host: string): Promise<QueueRow[]> {
+  const out = await inHost(ENV, host, [
+    'rabbitmqctl',
+    '-q',
+    'list_queues',
+    'name',
+    'type',
+    'members',
+    '--formatter',
+    'json',
+  ]);
+  return JSON.parse(out) as QueueRow[];
+}
+
+describe('lts lab (RabbitMQ 4.0.5 on Debian 13)', () => {
+  let lab: LabStatus;
+  beforeAll(async () => {
+    lab = await sharedLab(ENV);
+  }, 900_000);
+
+  it('runs the RabbitMQ the environment pins, 4.0.5, on Erlang 27', async () => {
+    for (const host of RABBITS) await expectRunningNodes(ENV, host, NODES);
+    const out = await inHost(ENV, 'rabbit-01', ['rabbitmqctl', '-q', 'version']);
+    expect(out.trim()).toBe('4.0.5');
+    const otp = await inHost(ENV, 'rabbit-01', ['rabbitmq-diagnostics', '-q', 'erlang_version']);
+    expect(otp).toMatch(/OTP 27/);
+  });
+
+  it('started every node at once: no blank node waited for a running peer', async () => {
+    for (const host of RABBITS) {
+      const journal = await inHost(ENV, host, ['journalctl', '-b', '--no-pager', '-o', 'cat']);
+      expect(journal).toContain(`warren-rabbitmq-boot: starting rabbitmq-server as rabbit@${host}`);
+      expect(journal).not.toContain('blank node: waiting for a peer to run');
+    }
+  });
+
+  it('makes quorum the default queue type of /, so a queue declared with no arguments is a quorum queue', async () => {
+    const vhosts = await inHost(ENV, 'rabbit-01', [
+      'rabbitmqctl',
+      '-q',
+      'list_vhosts',
+      'name',
+      'default_queue_type',
+    ]);
+    expect(vhosts).toMatch(/^\/\s+quorum$/m);
+    // Through the front door (the nodes take the PROXY protocol only); the fixture passes no x-queue-type.
+    const r = await fromClient<{ confirmed: number }>(ENV, 'vhost-publish.ts', [
+      lab.endpoint.address,
+      String(lab.endpoint.amqpPort),
+      lab.credentials,
+      '/',
+      QUEUE,
+      '200',
+    ]);
+    expect(r.confirmed).toBe(200);
+    const q = (await queues('rabbit-01')).find((row) => row.name === QUEUE);
+    expect(q?.type).toBe('quorum');
+    expect([...(q?.members ?? [])].sort()).toEqual(NODES);
+  });
+
+  it('has no mirroring policy (4.x has no classic mirroring)', async () => {
+    const out = await inHost(ENV, 'rabbit-01', ['rabbitmqctl', '-q', 'list_policies', '--formatter', 'json']);
+    const policies = JSON.parse(out.trim() || '[]') as { definition: unknown }[];
+    expect(JSON.stringify(policies)).not.toMatch(/ha-mode/);
+    expect(policies).toEqual([]);
+  });
+
+  it('a blank replacement rejoins and is added back to every quorum queue, messages intact', async () => {
+    await replaceHost(ENV, 'rabbit-02', { blank: true });
+    for (const host of RABBITS) await expectRunningNodes(ENV, host, NODES);
+    let q: QueueRow | undefined;
+    await waitFor(
+      'rabbit-02 back in the quorum queue',
+      240_000,
+      async () => {
+        q = (await queues('rabbit-01').catch(() => [])).find((row) => row.name === QUEUE);
+        return q && [...(q.members ?? [])].sort().join() === NODES.join() ? true : undefined;
+      },
+      2000,
+    );
+    expect([...(q?.members ?? [])].sort()).toEqual(NODES);
+    const counts = await inHost(ENV, 'rabbit-02', ['rabbitmqctl', '-q', 'list_queues', 'name', 'messages']);
+    expect(counts).toMatch(new RegExp(`^${QUEUE}\\s+200$`, 'm'));
+    await inHost(ENV, 'rabbit-01', ['rabbitmqctl', '-q', 'delete_queue', QUEUE]);
+  });
+});
