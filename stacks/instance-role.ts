@@ -54,6 +54,12 @@ export interface InstanceRoleProps {
   /** The secrets this role's hosts read at boot (SECRETS_READ_BY in cluster-secrets.ts). */
   readonly secretKeys: readonly SecretKey[];
   /**
+   * More parameters (paths under `ssmPrefix`) this role's hosts read, e.g. a node's own TLS
+   * certificate and key (`tls/rabbit-01/key`, topology `tlsParameterSuffix`).
+   * @default none
+   */
+  readonly extraParameters?: readonly string[];
+  /**
    * ARN of the customer-managed key the parameters are encrypted with: the role may decrypt with it
    * through SSM, for its own parameters only (SSM's encryption context names the parameter).
    * @default none: parameters under the AWS managed key, which needs no grant
@@ -102,7 +108,9 @@ export class InstanceRole extends Construct {
       );
     }
     const arnPrefix = `arn:${partition.partition}:ssm:${props.region}:${account.accountId}:parameter${props.ssmPrefix}`;
-    this.parameterArns = props.secretKeys.map((k) => `${arnPrefix}/${k}`);
+    this.parameterArns = [...props.secretKeys, ...(props.extraParameters ?? [])].map(
+      (k) => `${arnPrefix}/${k}`,
+    );
 
     this.role = new IamRole(this, 'role', {
       name: props.roleName,

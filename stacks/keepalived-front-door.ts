@@ -35,6 +35,12 @@ export interface KeepalivedFrontDoorProps {
   /** The user-data of one host (renderUserData(t, host, 'aws')). */
   readonly userData: (hostName: string) => string;
   /**
+   * More parameters the pair's role reads (paths under ssmPrefix): the hosts' TLS material for the
+   * stats page, with `rabbitmq.tls` on. One role serves both hosts, so it reads both hosts' keys.
+   * @default none
+   */
+  readonly extraParameters?: readonly string[];
+  /**
    * Root volume of each HAProxy host, GiB.
    * @default 10
    */
@@ -104,6 +110,7 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
       region: t.region,
       ssmPrefix: props.ssmPrefix,
       secretKeys: SECRETS_READ_BY.haproxy,
+      ...(props.extraParameters !== undefined ? { extraParameters: props.extraParameters } : {}),
       sessionManager: t.access.sessionManager,
       ...(props.kmsKeyArn !== undefined ? { secretsKeyArn: props.kmsKeyArn } : {}),
       statements: [

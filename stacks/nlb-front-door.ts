@@ -1,6 +1,7 @@
 /**
- * The NLB front door: an AWS Network Load Balancer (internal by default) with TCP listeners on 5672
- * and 15672, each forwarding to a target group of the RabbitMQ nodes with TCP health checks. With
+ * The NLB front door: an AWS Network Load Balancer (internal by default) with TCP listeners on the
+ * nodes' client ports (5672 and 15672, 5671 and 15671 with `rabbitmq.tls`, both with 'optional'; TLS
+ * passes through to the nodes, so clients verify the nodes' certificates), each forwarding to a target group of the RabbitMQ nodes with TCP health checks. With
  * `rabbitmq.proxyProtocol` the AMQP target group sends PROXY protocol v2. An NLB sends that header
  * on its health-check connections too (a LOCAL header, which RabbitMQ 3.10 crashes on), so the
  * AMQP group's health check then probes the management port instead of the AMQP port.
@@ -12,7 +13,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
-import { PORTS, type Topology } from '../topology';
+import { listenerPorts, PORTS, type Topology } from '../topology';
 import type { FrontDoor } from './front-door';
 
 export interface NlbTarget {
@@ -50,6 +51,8 @@ export interface NlbFrontDoorProps {
 
 export interface NlbListenerSpec {
   readonly port: number;
+  /** Ends the target group's name, `warren-<env>-<suffix>` (at most 32 characters). */
+  readonly targetGroupSuffix: string;
   readonly proxyProtocolV2: boolean;
   /** `traffic-port`, or another port when the listener's own port cannot be probed. */
   readonly healthCheckPort: string;
@@ -60,13 +63,14 @@ export interface NlbListenerSpec {
 export class NlbFrontDoor extends Construct implements FrontDoor {
   readonly kind = 'nlb' as const;
   readonly endpoint: string;
-  readonly amqpPort = PORTS.amqp;
-  readonly managementPort = PORTS.management;
+  /** The AMQP and management ports clients use (the TLS ones with 'required'). */
+  readonly amqpPort: number;
+  readonly managementPort: number;
   readonly resources: readonly ITerraformDependable[];
   readonly loadBalancer: Lb;
-  readonly listeners: Readonly<Record<'amqp' | 'management', NlbListenerSpec>>;
+  readonly listeners: NlbListenerSpecs;
   /** The target group of each listener (the recovery alarms watch their UnHealthyHostCount). */
-  readonly targetGroups: Partial<Record<'amqp' | 'management', LbTargetGroup>> = {};
+  readonly targetGroups: Partial<Record<NlbListenerName, LbTargetGroup>> = {};
 
   constructor(scope: Construct, id: string, props: NlbFrontDoorProps) {
     super(scope, id);
@@ -95,6 +99,8 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
     }
 
     this.listeners = nlbListenerSpecs(t);
+    this.amqpPort = this.listeners.amqp.port;
+    this.managementPort = this.listeners.management.port;
     this.loadBalancer = new Lb(this, 'nlb', {
       name: `warren-${t.name}`,
       loadBalancerType: 'network',
@@ -108,9 +114,9 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
     });
     this.endpoint = this.loadBalancer.dnsName;
     const resources: ITerraformDependable[] = [this.loadBalancer];
-    for (const [name, spec] of Object.entries(this.listeners) as ['amqp' | 'management', NlbListenerSpec][]) {
+    for (const [name, spec] of Object.entries(this.listeners) as [NlbListenerName, NlbListenerSpec][]) {
       const group = new LbTargetGroup(this, `${name}-targets`, {
-        name: `warren-${t.name}-${name === 'amqp' ? 'amqp' : 'mgmt'}`,
+        name: `warren-${t.name}-${spec.targetGroupSuffix}`,
         port: spec.port,
         protocol: 'TCP',
         targetType: 'instance',
@@ -154,23 +160,42 @@ export class NlbFrontDoor extends Construct implements FrontDoor {
 }
 
 /**
- * The two listeners and how their targets are checked. With the PROXY protocol on, the AMQP group's
- * health check goes to the management port: the NLB would send the header (LOCAL) on checks too.
+ * `amqp` and `management` are the mode's client listeners (the TLS ones with 'required'); with
+ * 'optional' the TLS ones come as `amqps` and `managementTls` beside the plaintext pair.
  */
-export function nlbListenerSpecs(t: Topology): Record<'amqp' | 'management', NlbListenerSpec> {
+export type NlbListenerName = 'amqp' | 'management' | 'amqps' | 'managementTls';
+export type NlbListenerSpecs = Readonly<Record<'amqp' | 'management', NlbListenerSpec>> &
+  Readonly<Partial<Record<'amqps' | 'managementTls', NlbListenerSpec>>>;
+
+const TARGET_GROUP_SUFFIX: Readonly<Record<number, string>> = {
+  [PORTS.amqp]: 'amqp',
+  [PORTS.management]: 'mgmt',
+  [PORTS.amqps]: 'amqs',
+  [PORTS.managementTls]: 'mgms',
+};
+
+/**
+ * The listeners and how their targets are checked. With the PROXY protocol on, an AMQP group's
+ * health check goes to the management port of the same kind: the NLB would send the header (LOCAL)
+ * on checks too.
+ */
+export function nlbListenerSpecs(t: Topology): NlbListenerSpecs {
   const proxy = t.rabbitmq.proxyProtocol;
+  const ports = listenerPorts(t.rabbitmq.tls);
+  const spec = (amqp: boolean, port: number, managementPort: number): NlbListenerSpec => ({
+    port,
+    targetGroupSuffix: TARGET_GROUP_SUFFIX[port] as string,
+    proxyProtocolV2: amqp && proxy,
+    healthCheckPort: amqp && proxy ? String(managementPort) : 'traffic-port',
+    sourceIpStickiness: amqp && t.frontDoor.clientAffinity,
+  });
+  const [amqp, amqps] = ports.amqp as [number, number?];
+  const [management, managementTls] = ports.management as [number, number?];
   return {
-    amqp: {
-      port: PORTS.amqp,
-      proxyProtocolV2: proxy,
-      healthCheckPort: proxy ? String(PORTS.management) : 'traffic-port',
-      sourceIpStickiness: t.frontDoor.clientAffinity,
-    },
-    management: {
-      port: PORTS.management,
-      proxyProtocolV2: false,
-      healthCheckPort: 'traffic-port',
-      sourceIpStickiness: false,
-    },
+    amqp: spec(true, amqp, management),
+    management: spec(false, management, management),
+    ...(amqps !== undefined && managementTls !== undefined
+      ? { amqps: spec(true, amqps, managementTls), managementTls: spec(false, managementTls, managementTls) }
+      : {}),
   };
 }

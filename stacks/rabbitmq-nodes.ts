@@ -24,7 +24,8 @@ export interface RabbitmqNodesProps {
   readonly subnetIds: Readonly<Record<string, string>>;
   readonly securityGroupId: string;
   readonly imageId: string;
-  readonly instanceProfileName: string;
+  /** One profile for every node, or one per node by name (each node its own role, e.g. for its own TLS key). */
+  readonly instanceProfileName: string | Readonly<Record<string, string>>;
   /**
    * The environment key (EnvironmentKey) for the root and data volumes.
    * @default the account's default EBS key
@@ -87,7 +88,10 @@ export class RabbitmqNodes extends Construct {
         instanceType: t.rabbitmq.instanceType,
         userData: props.userData(n.name, VOLUME_ID_PLACEHOLDER),
         userDataReferences: { [VOLUME_ID_PLACEHOLDER]: dataVolume.volumeId },
-        instanceProfileName: props.instanceProfileName,
+        instanceProfileName:
+          typeof props.instanceProfileName === 'string'
+            ? props.instanceProfileName
+            : profileOf(props.instanceProfileName, n.name),
         volumeGiB: t.rabbitmq.volumeGiB,
         ...(props.kmsKeyArn !== undefined ? { kmsKeyArn: props.kmsKeyArn } : {}),
         placement: { subnetId, privateIp: n.ip, securityGroupIds: [props.securityGroupId] },
@@ -104,4 +108,13 @@ export class RabbitmqNodes extends Construct {
   get instanceIds(): string[] {
     return this.nodes.map((n) => n.instance.instanceId);
   }
+}
+
+function profileOf(profiles: Readonly<Record<string, string>>, node: string): string {
+  const p = profiles[node];
+  if (p === undefined)
+    throw new ConstructError(
+      `RabbitmqNodes: instanceProfileName has no profile for node ${node}; give one per node`,
+    );
+  return p;
 }

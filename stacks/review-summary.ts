@@ -4,7 +4,7 @@
  * Pure: rendered from the same topology and rule list the stack is built from.
  */
 import { hostsOf, PORTS, ssmPrefix, stackId, type PolicyRole, type Topology } from '../topology';
-import { SECRET_KEYS } from '../topology';
+import { SECRET_KEYS, TLS_LIFETIMES, tlsParameterSuffix } from '../topology';
 import { DATA_VOLUME_DEVICE } from './data-volume';
 import { amiLookupTags } from '../images';
 import { PLACEHOLDER_AMI, type MachineImage } from './machine-image';
@@ -53,6 +53,11 @@ export function sourceLabel(t: Topology, rule: SecurityGroupRule): string {
 
 export function protocolLabel(rule: SecurityGroupRule): string {
   return rule.ipProtocol === VRRP_PROTOCOL ? 'vrrp (112)' : rule.ipProtocol;
+}
+
+/** The route tables an overlay VIP's /32 route goes into, as the summary names them. */
+function vipRouteTables(t: ReviewInput['topology']): string[] {
+  return t.network.routeTableIds ? [...t.network.routeTableIds] : [`warren-${t.name} (the VPC's own table)`];
 }
 
 export function renderReviewSummary(input: ReviewInput): string {
@@ -168,32 +173,49 @@ export function renderReviewSummary(input: ReviewInput): string {
   out.push('');
   if (fd.kind === 'keepalived') {
     const [master, backup] = [...fd.haproxy].sort((a, b) => b.priority - a.priority);
+    const overlay = fd.vipMode === 'overlay';
     out.push(
       table(
         ['VIP', 'Subnet', 'Virtual router', 'Starts on (priority)', 'Backup (priority)', 'VIP moves by'],
         [
           [
-            fd.vip,
-            fd.haproxy[0]!.subnet,
+            overlay ? `${fd.vip} (overlay, outside the VPC)` : fd.vip,
+            overlay ? fd.haproxy.map((h) => `${h.subnet} (${azOf(h.subnet)})`).join(', ') : fd.haproxy[0]!.subnet,
             fd.virtualRouterId,
             `${master!.name} (${master!.priority})`,
             `${backup!.name} (${backup!.priority})`,
-            'ec2:AssignPrivateIpAddresses (with reassignment) on the two interfaces only',
+            overlay
+              ? 'ec2:ReplaceRoute of its /32 route in the route tables below only (source/destination check off on both interfaces)'
+              : 'ec2:AssignPrivateIpAddresses (with reassignment) on the two interfaces only',
           ],
         ],
       ),
     );
+    if (overlay) {
+      out.push('');
+      out.push(
+        table(
+          ['Route table', 'Destination', 'Target at first', 'After a failover'],
+          vipRouteTables(t).map((rt) => [
+            rt,
+            `${fd.vip}/32`,
+            `${master!.name}'s interface`,
+            "the master's interface (warren-vip-notify; Terraform ignores the target)",
+          ]),
+        ),
+      );
+    }
   } else {
     const specs = nlbListenerSpecs(t);
     out.push(
       table(
         ['Listener', 'Target group', 'Targets', 'PROXY protocol v2', 'Health check'],
-        (['amqp', 'management'] as const).map((k) => [
-          `TCP ${specs[k].port}`,
-          `warren-${t.name}-${k === 'amqp' ? 'amqp' : 'mgmt'}`,
+        Object.values(specs).map((spec) => [
+          `TCP ${spec.port}`,
+          `warren-${t.name}-${spec.targetGroupSuffix}`,
           t.rabbitmq.nodes.map((n) => n.name).join(', '),
-          specs[k].proxyProtocolV2 ? 'yes' : 'no',
-          `TCP ${specs[k].healthCheckPort === 'traffic-port' ? specs[k].port : specs[k].healthCheckPort}`,
+          spec.proxyProtocolV2 ? 'yes' : 'no',
+          `TCP ${spec.healthCheckPort === 'traffic-port' ? spec.port : spec.healthCheckPort}`,
         ]),
       ),
     );
@@ -259,6 +281,7 @@ export function renderReviewSummary(input: ReviewInput): string {
     ),
   );
   out.push('');
+  out.push(...renderTls(t));
   out.push('## Alarms');
   out.push('');
   out.push(
@@ -282,6 +305,35 @@ export function renderReviewSummary(input: ReviewInput): string {
 }
 
 /** One data volume per node; what destroy does to them. */
+/** The CA and the certificates (rabbitmq.tls): what is made at deploy time, who reads what, renewal. */
+function renderTls(t: Topology): string[] {
+  if (t.rabbitmq.tls === 'off') return [];
+  const fd = t.frontDoor.kind === 'keepalived' ? `the VIP ${t.frontDoor.vip}` : "the NLB's DNS name";
+  const hours = (h: number) => `${Math.round(h / 24)} days`;
+  return [
+    '## TLS',
+    '',
+    `rabbitmq.tls = '${t.rabbitmq.tls}'${t.rabbitmq.tls === 'required' ? ': no plaintext listener' : ': plaintext listeners stay beside the TLS ones'}. ` +
+      `A CA of its own (\`warren ${t.name} CA\`, ECDSA P-256, ${hours(TLS_LIFETIMES.caHours)}) is made at deploy time (tls provider); ` +
+      `its certificate is the stack output \`ca_certificate\` and the parameter \`${ssmPrefix(t)}/${tlsParameterSuffix('tls-ca', '')}\` (not in this summary: it does not exist before the deploy). ` +
+      `Each host gets an ECDSA P-256 key and a certificate for its name, its private IP and ${fd} (${hours(TLS_LIFETIMES.hostHours)}, renewed ${hours(TLS_LIFETIMES.earlyRenewalHours)} before the end by replacing it, then \`warren roll\`). ` +
+      'Private keys exist only in the Terraform state and in SSM (SecureString under the environment key), never in cdktf.out/.',
+    '',
+    table(
+      ['Host', 'Certificate', 'Private key (SecureString)', 'Read by'],
+      hostsOf(t).map((h) => [
+        h.name,
+        `${ssmPrefix(t)}/${tlsParameterSuffix('tls-cert', h.name)}`,
+        `${ssmPrefix(t)}/${tlsParameterSuffix('tls-key', h.name)}`,
+        h.role === 'rabbitmq'
+          ? `warren-${t.name}-${h.name} (its own role)`
+          : `warren-${t.name}-haproxy (the pair's role)`,
+      ]),
+    ),
+    '',
+  ];
+}
+
 function renderDataVolumes(t: Topology, azOf: (subnet: string) => string): string[] {
   return [
     '## Data volumes',
@@ -358,6 +410,12 @@ export function renderMermaid(t: Topology, rules: readonly SecurityGroupRule[]):
     }
     if (role === 'haproxy' && t.frontDoor.kind === 'keepalived') {
       lines.push(`    vip{{"VIP ${t.frontDoor.vip}<br/>starts on ${masterOf(t)}"}}`);
+    }
+    if (role === 'haproxy' && t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode === 'overlay') {
+      lines.push(
+        `    vip_routes[/"route ${t.frontDoor.vip}/32 → the master's interface<br/>in ${vipRouteTables(t).join(', ')}"/]`,
+        '    vip_routes --> vip',
+      );
     }
     lines.push('  end');
   }

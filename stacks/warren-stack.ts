@@ -4,12 +4,22 @@
  * apart from reading the health-gate script: the topology, the user-data renderer and the bake
  * manifest come in as props, so tests build stacks from any topology.
  */
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { dependable, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { ssmPrefix, stackId, type Topology } from '../topology';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import {
+  hostsOf,
+  listenerPorts,
+  PORTS,
+  ssmPrefix,
+  stackId,
+  tlsOn,
+  tlsParameterSuffix,
+  type Topology,
+} from '../topology';
 import { ClusterSecrets, SECRETS_READ_BY } from './cluster-secrets';
 import { EnvironmentKey } from './environment-key';
 import { ConstructError } from './construct-error';
@@ -20,6 +30,7 @@ import { MachineImage, type StackImages } from './machine-image';
 import { fixedAddresses } from './address-reservations';
 import { Network, type EndpointService } from './network';
 import { NlbFrontDoor } from './nlb-front-door';
+import { NodeCertificates } from './node-certificates';
 import { PolicySecurityGroups } from './policy-security-groups';
 import { RabbitmqNodes } from './rabbitmq-nodes';
 import { RecoveryAlarms } from './recovery-alarms';
@@ -64,6 +75,8 @@ export class WarrenStack extends TerraformStack {
   readonly nodes: RabbitmqNodes;
   readonly frontDoor: KeepalivedFrontDoor | NlbFrontDoor;
   readonly healthGate?: HealthGate;
+  /** The environment's CA and every host's certificate, with `rabbitmq.tls` on. */
+  readonly certificates?: NodeCertificates;
   /** Recover/reboot alarms per instance, UnHealthyHostCount per NLB target group, one SNS topic. */
   readonly alarms: RecoveryAlarms;
   readonly images: { readonly rabbitmq: MachineImage; readonly haproxy?: MachineImage };
@@ -90,6 +103,7 @@ export class WarrenStack extends TerraformStack {
       ],
     });
     new RandomProvider(this, 'random');
+    if (tlsOn(t)) new TlsProvider(this, 'tls');
     if (props.healthGate) new NullProvider(this, 'null');
 
     const keepalived = t.frontDoor.kind === 'keepalived';
@@ -129,31 +143,72 @@ export class WarrenStack extends TerraformStack {
       ...this.network.reservations,
     ];
 
+    const makeCertificates = (frontDoor: { ip?: string; dns?: string }) =>
+      new NodeCertificates(this, 'certificates', {
+        envName: t.name,
+        prefix: ssmPrefix(t),
+        hosts: hostsOf(t).map((h) => ({ name: h.name, ip: h.ip })),
+        frontDoor,
+        kmsKeyId: this.key.keyArn,
+      });
+    // With a VIP the names are known now; an NLB's DNS name only once the NLB exists (below).
+    let certificates =
+      tlsOn(t) && t.frontDoor.kind === 'keepalived' ? makeCertificates({ ip: t.frontDoor.vip }) : undefined;
+
     const rabbitImage = new MachineImage(this, 'rabbitmq-image', {
       topology: t,
       role: 'rabbitmq',
       ...(props.images ? { images: props.images } : {}),
     });
-    const rabbitRole = new InstanceRole(this, 'rabbitmq-role', {
-      roleName: `warren-${t.name}-rabbitmq`,
+    const rabbitRoleProps = {
       region: t.region,
       ssmPrefix: ssmPrefix(t),
       secretKeys: SECRETS_READ_BY.rabbitmq,
       sessionManager: t.access.sessionManager,
       secretsKeyArn: this.key.keyArn,
-    });
+    };
+    // With TLS each node has a role of its own, which reads its own private key and no other node's.
+    const nodeRoles = tlsOn(t)
+      ? t.rabbitmq.nodes.map(
+          (n) =>
+            [
+              n.name,
+              new InstanceRole(this, `rabbitmq-role-${n.name}`, {
+                ...rabbitRoleProps,
+                roleName: `warren-${t.name}-${n.name}`,
+                extraParameters: (['tls-ca', 'tls-cert', 'tls-key'] as const).map((k) =>
+                  tlsParameterSuffix(k, n.name),
+                ),
+              }),
+            ] as const,
+        )
+      : [];
+    const rabbitRole =
+      nodeRoles.length === 0
+        ? new InstanceRole(this, 'rabbitmq-role', {
+            ...rabbitRoleProps,
+            roleName: `warren-${t.name}-rabbitmq`,
+          })
+        : undefined;
     this.nodes = new RabbitmqNodes(this, 'rabbitmq', {
       topology: t,
       subnetIds: this.network.subnetIds,
       securityGroupId: this.securityGroups.securityGroup('rabbitmq').id,
       imageId: rabbitImage.imageId,
-      instanceProfileName: rabbitRole.instanceProfileName,
+      instanceProfileName: rabbitRole
+        ? rabbitRole.instanceProfileName
+        : Object.fromEntries(nodeRoles.map(([name, role]) => [name, role.instanceProfileName])),
       kmsKeyArn: this.key.keyArn,
       userData: (host, dataVolumeId) => props.userData(t, host, { dataVolumeId }),
-      dependsOn: [...bootNeeds, rabbitRole.policy],
+      dependsOn: [
+        ...bootNeeds,
+        ...(certificates?.parameters ?? []),
+        ...(rabbitRole ? [rabbitRole.policy] : nodeRoles.map(([, role]) => role.policy)),
+      ],
     });
 
     if (t.frontDoor.kind === 'keepalived') {
+      const fd = t.frontDoor;
       const haproxyImage = new MachineImage(this, 'haproxy-image', {
         topology: t,
         role: 'haproxy',
@@ -168,7 +223,10 @@ export class WarrenStack extends TerraformStack {
         ssmPrefix: ssmPrefix(t),
         kmsKeyArn: this.key.keyArn,
         userData: (host) => props.userData(t, host),
-        dependsOn: bootNeeds,
+        ...(certificates
+          ? { extraParameters: fd.haproxy.flatMap((h) => certificates!.readableBy(h.name)) }
+          : {}),
+        dependsOn: [...bootNeeds, ...(certificates?.parameters ?? [])],
         addressReservations: [...this.network.reservations],
       });
     } else {
@@ -182,6 +240,19 @@ export class WarrenStack extends TerraformStack {
         dependsOn: [...this.network.reservations],
       });
     }
+    if (tlsOn(t) && certificates === undefined) {
+      certificates = makeCertificates({ dns: this.frontDoor.endpoint });
+      // Made after the nodes in this program (the NLB needs their instances), but a node must not
+      // boot before its certificate's parameters exist.
+      for (const n of this.nodes.nodes) {
+        const instance = n.instance.instance;
+        instance.dependsOn = [
+          ...(instance.dependsOn ?? []),
+          ...certificates.parameters.map((p) => dependable(p)),
+        ];
+      }
+    }
+    this.certificates = certificates;
 
     const fd = this.frontDoor;
     this.alarms = new RecoveryAlarms(this, 'alarms', {
@@ -224,15 +295,32 @@ export class WarrenStack extends TerraformStack {
       value: endpoint,
       description: 'where clients connect (the VIP or the NLB DNS name)',
     });
-    new TerraformOutput(this, 'amqp_url', {
-      value: `amqp://${endpoint}:${this.frontDoor.amqpPort}`,
-      description:
-        'AMQP through the front door; the user is warren-admin, the password in the admin-password parameter',
-    });
-    new TerraformOutput(this, 'management_url', {
-      value: `http://${endpoint}:${this.frontDoor.managementPort}/`,
-      description: 'RabbitMQ management through the front door',
-    });
+    const ports = listenerPorts(t.rabbitmq.tls);
+    if (ports.amqp.includes(PORTS.amqp)) {
+      new TerraformOutput(this, 'amqp_url', {
+        value: `amqp://${endpoint}:${this.frontDoor.amqpPort}`,
+        description:
+          'AMQP through the front door; the user is warren-admin, the password in the admin-password parameter',
+      });
+      new TerraformOutput(this, 'management_url', {
+        value: `http://${endpoint}:${this.frontDoor.managementPort}/`,
+        description: 'RabbitMQ management through the front door',
+      });
+    }
+    if (this.certificates) {
+      new TerraformOutput(this, 'amqps_url', {
+        value: `amqps://${endpoint}:${PORTS.amqps}`,
+        description: 'AMQP over TLS through the front door; verify the nodes against ca_certificate',
+      });
+      new TerraformOutput(this, 'management_https_url', {
+        value: `https://${endpoint}:${PORTS.managementTls}/`,
+        description: 'RabbitMQ management over HTTPS through the front door',
+      });
+      new TerraformOutput(this, 'ca_certificate', {
+        value: this.certificates.caCertPem,
+        description: `the environment's CA certificate (PEM), what clients trust; also in SSM at ${this.certificates.parameterName('tls-ca')}`,
+      });
+    }
     new TerraformOutput(this, 'secret_parameters', {
       value: Object.fromEntries(this.secrets.keys.map((k) => [k, this.secrets.parameterName(k)])),
       description:

@@ -8,7 +8,15 @@ import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../aws';
 import { SECRETS_READ_BY, SESSION_MANAGER_ACTIONS } from '../../stacks';
-import { SECRET_KEYS } from '../../topology';
+import {
+  hostsOf,
+  listenerPorts,
+  SECRET_KEYS,
+  TLS_SECRET_KEYS,
+  tlsOn,
+  tlsParameterSuffix,
+  type Topology,
+} from '../../topology';
 import { listEnvironments, loadEnvironment, PROJECT_ROOT } from '../../workspace';
 import {
   buildStack,
@@ -52,9 +60,10 @@ describe('security groups', () => {
   it.each(environments)('%s: node AMQP and management only from the front door by default', (env) => {
     const tf = synthed.get(env)!;
     const toNodes = ruleLines(tf, 'aws_vpc_security_group_ingress_rule').filter((l) =>
-      /^warren-[a-z0-9-]+-rabbitmq tcp (5672-5672|15672-15672) /.test(l),
+      /^warren-[a-z0-9-]+-rabbitmq tcp (5672-5672|15672-15672|5671-5671|15671-15671) /.test(l),
     );
-    expect(toNodes.length).toBe(2);
+    const ports = listenerPorts(loadEnvironment(env).topology.rabbitmq.tls);
+    expect(toNodes.length).toBe(ports.amqp.length + ports.management.length);
     for (const line of toNodes) expect(line).toMatch(/ warren-[a-z0-9-]+-(haproxy|nlb)$/);
   });
 
@@ -83,13 +92,16 @@ describe('security groups', () => {
       `${p}-rabbitmq tcp 25672-25672 ${p}-rabbitmq`,
       `${p}-rabbitmq tcp 35672-35682 ${p}-rabbitmq`,
     ];
-    if (env === 'elb') {
-      expected.push(`${p}-nlb tcp 5672-5672 ${p}-rabbitmq`, `${p}-nlb tcp 15672-15672 ${p}-rabbitmq`);
+    const t = loadEnvironment(env).topology;
+    // The client ports of the mode (rabbitmq.tls), from the front door to the nodes.
+    const ports = listenerPorts(t.rabbitmq.tls);
+    const clientPorts = [...ports.amqp, ...ports.management];
+    if (t.frontDoor.kind === 'nlb') {
+      expected.push(...clientPorts.map((port) => `${p}-nlb tcp ${port}-${port} ${p}-rabbitmq`));
     } else {
       expected.push(
         `${p}-haproxy tcp 443-443 ${p}-endpoints`,
-        `${p}-haproxy tcp 5672-5672 ${p}-rabbitmq`,
-        `${p}-haproxy tcp 15672-15672 ${p}-rabbitmq`,
+        ...clientPorts.map((port) => `${p}-haproxy tcp ${port}-${port} ${p}-rabbitmq`),
         `${p}-haproxy 112 - ${p}-haproxy`,
       );
     }
@@ -211,6 +223,67 @@ function secretsReadBy(script: string): string[] {
   return [...new Set([...text.matchAll(/warren-secret"? ([a-z-]+)/g)].map((m) => m[1]!))].sort();
 }
 
+/**
+ * The roles and what each may read: with TLS one role per RabbitMQ node (its own TLS material besides
+ * the shared secrets), the HAProxy pair one role for both hosts' stats certificates.
+ */
+function expectOwnParametersOnly(t: Topology, tf: TfJson): void {
+  const env = t.name;
+  const policies = rolePolicies(tf);
+  const tls = tlsOn(t);
+  const tlsOf = (hosts: readonly string[]) =>
+    tls ? hosts.flatMap((h) => TLS_SECRET_KEYS.map((k) => `/warren/${env}/${tlsParameterSuffix(k, h)}`)) : [];
+  const roles: { name: string; kind: 'rabbitmq' | 'haproxy'; tls: string[] }[] = [
+    ...(tls
+      ? t.rabbitmq.nodes.map((n) => ({
+          name: `warren-${env}-${n.name}`,
+          kind: 'rabbitmq' as const,
+          tls: tlsOf([n.name]),
+        }))
+      : [{ name: `warren-${env}-rabbitmq`, kind: 'rabbitmq' as const, tls: [] }]),
+    ...(t.frontDoor.kind === 'keepalived'
+      ? [
+          {
+            name: `warren-${env}-haproxy`,
+            kind: 'haproxy' as const,
+            tls: tlsOf(t.frontDoor.haproxy.map((h) => h.name)),
+          },
+        ]
+      : []),
+  ];
+  expect([...policies.keys()].sort()).toEqual(roles.map((r) => r.name).sort());
+  const everyTlsParameter = tlsOf(hostsOf(t).map((h) => h.name));
+  for (const role of roles) {
+    const statements = policies.get(role.name)!;
+    const own: readonly string[] = SECRETS_READ_BY[role.kind];
+    for (const key of SECRET_KEYS) {
+      const name = `/warren/${env}/${key}`;
+      expect(canReadSecret(statements, t.region, name), `${role.name} reads ${key}`).toBe(own.includes(key));
+    }
+    for (const name of everyTlsParameter) {
+      const mine = role.tls.includes(name) || (name.endsWith('/tls/ca') && tls);
+      expect(canReadSecret(statements, t.region, name), `${role.name} reads ${name}`).toBe(mine);
+    }
+    // Not another environment's, not a parameter of another name, not in another region.
+    expect(canReadSecret(statements, t.region, `/warren/other/${own[0]}`)).toBe(false);
+    expect(canReadSecret(statements, t.region, `/warren/${env}/${own[0]}-x`)).toBe(false);
+    const elsewhere = t.region === 'us-east-1' ? 'eu-west-1' : 'us-east-1';
+    expect(canReadSecret(statements, elsewhere, `/warren/${env}/${own[0]}`)).toBe(false);
+    // The key decrypts only through SSM, and only for its own parameters.
+    const arn = `arn:aws:ssm:${t.region}:${ACCOUNT}:parameter/warren/${env}/${own[0]}`;
+    expect(
+      allowed(statements, {
+        action: 'kms:Decrypt',
+        resource: KEY_ARN,
+        context: { 'kms:EncryptionContext:PARAMETER_ARN': arn },
+      }),
+    ).toBe(false);
+    expect(allowed(statements, { action: 'kms:Decrypt', resource: KEY_ARN })).toBe(false);
+    expect(allowed(statements, { action: 'ssm:GetParametersByPath', resource: arn })).toBe(false);
+    expect(allowed(statements, { action: 'ec2:UnassignPrivateIpAddresses', resource: '*' })).toBe(false);
+  }
+}
+
 describe('secrets', () => {
   it('SECRETS_READ_BY is what the boot scripts read', () => {
     expect(secretsReadBy('warren-rabbitmq-boot')).toEqual([...SECRETS_READ_BY.rabbitmq].sort());
@@ -229,8 +302,10 @@ describe('secrets', () => {
         expect.objectContaining({ name: `alias/warren-${env}`, target_key_id: `\${${address}.key_id}` }),
       ]);
       const arn = `\${${address}.arn}`;
-      const parameters = resources(tf, 'aws_ssm_parameter');
-      expect(parameters.length).toBe(SECRET_KEYS.length);
+      // The TLS certificates are public (String); every SecureString is under the key.
+      const t = loadEnvironment(env).topology;
+      const parameters = resources(tf, 'aws_ssm_parameter').filter((p) => p.type === 'SecureString');
+      expect(parameters.length).toBe(SECRET_KEYS.length + (tlsOn(t) ? hostsOf(t).length : 0));
       for (const p of parameters) expect(p.key_id, String(p.name)).toBe(arn);
       for (const v of resources(tf, 'aws_ebs_volume')) expect(v.kms_key_id).toBe(arn);
       for (const i of resources(tf, 'aws_instance'))
@@ -239,37 +314,18 @@ describe('secrets', () => {
   );
 
   it.each(environments)('%s: each role reads and decrypts only its own parameters', async (env) => {
-    const t = await envTopology(env);
-    const policies = rolePolicies(synthed.get(env)!);
-    const roles =
-      t.frontDoor.kind === 'keepalived' ? (['rabbitmq', 'haproxy'] as const) : (['rabbitmq'] as const);
-    expect([...policies.keys()].sort()).toEqual(roles.map((r) => `warren-${env}-${r}`).sort());
-    for (const role of roles) {
-      const statements = policies.get(`warren-${env}-${role}`)!;
-      const own: readonly string[] = SECRETS_READ_BY[role];
-      for (const key of SECRET_KEYS) {
-        const name = `/warren/${env}/${key}`;
-        expect(canReadSecret(statements, t.region, name), `${role} reads ${key}`).toBe(own.includes(key));
-      }
-      // Not another environment's, not a parameter of another name, not in another region.
-      expect(canReadSecret(statements, t.region, `/warren/other/${own[0]}`)).toBe(false);
-      expect(canReadSecret(statements, t.region, `/warren/${env}/${own[0]}-x`)).toBe(false);
-      const elsewhere = t.region === 'us-east-1' ? 'eu-west-1' : 'us-east-1';
-      expect(canReadSecret(statements, elsewhere, `/warren/${env}/${own[0]}`)).toBe(false);
-      // The key decrypts only through SSM, and only for its own parameters.
-      const arn = `arn:aws:ssm:${t.region}:${ACCOUNT}:parameter/warren/${env}/${own[0]}`;
-      expect(
-        allowed(statements, {
-          action: 'kms:Decrypt',
-          resource: KEY_ARN,
-          context: { 'kms:EncryptionContext:PARAMETER_ARN': arn },
-        }),
-      ).toBe(false);
-      expect(allowed(statements, { action: 'kms:Decrypt', resource: KEY_ARN })).toBe(false);
-      expect(allowed(statements, { action: 'ssm:GetParametersByPath', resource: arn })).toBe(false);
-      expect(allowed(statements, { action: 'ec2:UnassignPrivateIpAddresses', resource: '*' })).toBe(false);
-    }
+    expectOwnParametersOnly(await envTopology(env), synthed.get(env)!);
   });
+
+  it.each(['lts', 'elb'])(
+    "%s with rabbitmq.tls 'required': each node's role reads its own TLS key and no other's",
+    async (env) => {
+      const t = await variant(env, (e) => {
+        e.rabbitmq.tls = 'required';
+      });
+      expectOwnParametersOnly(t, parse(synth(buildStack(t))));
+    },
+  );
 
   it('the evaluator can say yes: a wildcard statement reads everything', () => {
     const all: Statement[] = [{ Effect: 'Allow', Action: ['ssm:*', 'kms:*'], Resource: '*' }];
