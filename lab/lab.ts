@@ -198,6 +198,7 @@ export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): P
   );
   await waitForFrontDoor(t, plan, progress);
   await startLabPrometheus(t, clientIpOf(plan), progress);
+  await enableLabFeatureFlags(t, progress);
   const status = statusOf(state);
   progress(`the ${env} lab is up in ${Math.round((Date.now() - started) / 1000)} s`);
   return status;

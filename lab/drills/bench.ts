@@ -34,6 +34,8 @@ import type { ProbeResult } from './tcp-probe';
 import type { TimelinePlot } from './timeline-svg';
 import { synthesizeApp, writeImageTemplates } from '../../aws';
 import { requireEnvironments, waitFor, type LoadedEnvironment } from '../../workspace';
+import { labImageOf } from '../lab-image';
+import { rabbitCliDialect } from '../../topology';
 
 export const TARGETS = {
   bootToHealthySeconds: 30,
@@ -145,6 +147,12 @@ export async function runBench(loaded: LoadedEnvironment, opts: BenchOptions = {
   }
 
   if (opts.boot ?? true) {
+    // Boot figures depend on the broker the lab runs (3.x nodes start seed first, 4.x all at once).
+    const image = labImageOf(t.image.rabbitmq);
+    const order = rabbitCliDialect(image.rabbitmq).blankStart === 'together' ? 'all at once' : 'seed first';
+    notes.push(
+      `bootToHealthySeconds: on the lab's ${image.suite} RabbitMQ ${image.rabbitmq}, nodes started ${order}`,
+    );
     for (let i = 0; i < repeat; i++) {
       log(`boot ${i + 1}/${repeat}: taking the ${env} lab down first`);
       await labDown(env);
