@@ -23,7 +23,16 @@ apt_get update
 apt_get install --no-install-recommends prometheus-node-exporter
 
 expect_version install-node-exporter prometheus-node-exporter "$pattern"
-# The boot scripts write *.prom files here (warren-vip-holder); the package's default reads it.
+# The boot scripts write *.prom files here (warren-vip-holder). warren sets no flag: the package
+# must read this directory already, built in (--help shows the default) or in its /etc/default
+# ARGS. Refuse an image whose exporter would never see the VIP metric.
+# 0.11's Go flags exit 2 on -help; kingpin (0.15+) exits 0: only the text counts.
+settings="$(prometheus-node-exporter --help 2>&1 || true)
+$(cat /etc/default/prometheus-node-exporter 2>/dev/null || true)"
+if [[ "$settings" != *"$textfile_dir"* ]]; then
+  echo "install-node-exporter: prometheus-node-exporter does not read $textfile_dir (not its default, not in /etc/default/prometheus-node-exporter); update NODE_EXPORTER_TEXTFILE_DIR in topology/capabilities/exporter-packages.ts" >&2
+  exit 1
+fi
 mkdir -p "$textfile_dir"
 chmod 0755 "$textfile_dir"
 hold_and_record prometheus-node-exporter

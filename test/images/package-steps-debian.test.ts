@@ -16,8 +16,12 @@ import { tempDir } from './helpers';
 function labBaseImage(): string | undefined {
   const cache = '/var/cache/warren/lab-image';
   if (!existsSync(cache)) return undefined;
+  // Debian 12's base: the cache also holds other suites' bases (Debian 13 for RabbitMQ 4.x).
   const base = readdirSync(cache).find(
-    (d) => d.startsWith('base-') && existsSync(path.join(cache, d, 'complete')),
+    (d) =>
+      d.startsWith('base-') &&
+      existsSync(path.join(cache, d, 'complete')) &&
+      /^VERSION_CODENAME=bookworm$/m.test(readFileSync(path.join(cache, d, 'rootfs/etc/os-release'), 'utf8')),
   );
   return base ? path.join(cache, base, 'rootfs') : undefined;
 }
@@ -120,6 +124,15 @@ describe.skipIf(!base)(
       );
       expect(existsSync(path.join(root, NODE_EXPORTER_TEXTFILE_DIR.slice(1)))).toBe(true);
       expect(processesInRoot()).toEqual([]);
+    });
+
+    it('refuses a textfile directory that the installed node_exporter does not read', () => {
+      const result = run('install-node-exporter.sh', {
+        WARREN_NODE_EXPORTER_VERSION: nodeExporterPackage('debian-12').version,
+        WARREN_NODE_EXPORTER_TEXTFILE_DIR: '/var/lib/warren-elsewhere',
+      });
+      expect(result.code).toBe(1);
+      expect(result.out).toMatch(/does not read \/var\/lib\/warren-elsewhere/);
     });
 
     it('refuses when the archive has no version in the pinned series', () => {
