@@ -5,7 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ADMIN_USERNAME, SECRET_KEYS, type SecretKey } from '../topology';
+import {
+  ADMIN_USERNAME,
+  hostsOf,
+  SECRET_KEYS,
+  tlsNamesFor,
+  tlsOn,
+  type SecretKey,
+  type TlsSecretKey,
+  type Topology,
+} from '../topology';
+import { ensureCa, ensureHostCert, labTlsDir } from './lab-ca';
 import { credentialsFile, secretsDir } from './paths';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -67,4 +77,28 @@ export interface LabCredentials {
 
 export function readCredentials(env: string): LabCredentials {
   return JSON.parse(readFileSync(credentialsFile(env), 'utf8')) as LabCredentials;
+}
+
+/**
+ * One host's TLS material as its secrets backend hands it over (`tls-ca`, `tls-cert`, `tls-key`),
+ * made by the lab's own CA (lab-ca.ts) for the same names the stack gives: the host's name and IP
+ * and the front door's address (the VIP, or the NLB stand-in's address and name). Nothing for an
+ * environment without TLS, nor for the lab's own hosts (the NLB stand-in passes TLS through).
+ */
+export function labTlsSecrets(
+  t: Topology,
+  host: string,
+  frontDoor: { readonly ip: string; readonly dns?: string },
+): Partial<Record<TlsSecretKey, string>> {
+  if (!tlsOn(t)) return {};
+  const h = hostsOf(t).find((x) => x.name === host);
+  if (!h) return {};
+  const root = labTlsDir(t.name);
+  const ca = ensureCa(root, `warren ${t.name} lab CA`);
+  const files = ensureHostCert(root, ca, h.name, tlsNamesFor(h, frontDoor));
+  return {
+    'tls-ca': readFileSync(ca.cert, 'utf8'),
+    'tls-cert': readFileSync(files.cert, 'utf8'),
+    'tls-key': readFileSync(files.key, 'utf8'),
+  };
 }

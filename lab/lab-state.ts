@@ -47,7 +47,16 @@ export interface LabHostStatus {
 export interface LabStatus {
   readonly env: string;
   readonly hosts: readonly LabHostStatus[];
-  readonly endpoint: { readonly address: string; readonly amqpPort: number; readonly managementPort: number };
+  readonly endpoint: {
+    readonly address: string;
+    readonly amqpPort: number;
+    readonly managementPort: number;
+    /** AMQPS and management over HTTPS through the front door, with `rabbitmq.tls` on. */
+    readonly amqpsPort?: number;
+    readonly managementTlsPort?: number;
+  };
+  /** The lab CA's certificate (PEM) that clients verify the nodes against, with `rabbitmq.tls` on. */
+  readonly caFile?: string;
   /** Path of a JSON file with `username` and `password` of the generated admin. */
   readonly credentials: string;
   /** The lab's Prometheus (lab/lab-prometheus.ts), reachable from the client namespace; absent when it is not running. */

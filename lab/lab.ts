@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { type Topology } from '../topology';
+import { plaintextOn, PORTS, tlsOn, type Topology } from '../topology';
 import { renderNlbStandInUserData, renderUserData } from './cloudinit-api';
 import { ensureHostRequirements } from './host-requirements';
 import { labPrometheusUrl, startLabPrometheus, stopLabPrometheus } from './lab-prometheus';
@@ -29,8 +29,9 @@ import {
   removeNetworks,
   setHostLink,
 } from './lab-network';
-import { labFeatureFlags, labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
-import { ensureLabSecrets, type LabSecrets } from './lab-secrets';
+import { LAB_EXTRA_HOSTS, labFeatureFlags, labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
+import { labCaFile } from './lab-ca';
+import { ensureLabSecrets, labTlsSecrets, type LabSecrets } from './lab-secrets';
 import { hostState, readState, writeState, type HostState, type LabState, type LabStatus } from './lab-state';
 import {
   bridgeNetns,
@@ -108,10 +109,21 @@ function statusOf(state: LabState): LabStatus {
       else s = h.partitioned ? 'partitioned' : 'running';
       return { name: h.name, role: h.role, ip: h.ip, netns: h.netns, state: s };
     }),
-    endpoint: state.endpoint,
+    endpoint: {
+      ...state.endpoint,
+      ...(tlsOn(state.topology) ? { amqpsPort: PORTS.amqps, managementTlsPort: PORTS.managementTls } : {}),
+    },
+    ...(tlsOn(state.topology) ? { caFile: labCaFile(state.env) } : {}),
     credentials: credentialsFile(state.env),
     ...(prometheus ? { prometheus } : {}),
   };
+}
+
+/** The front door's names in the lab, for the hosts' certificates: the VIP, or the NLB stand-in. */
+function labFrontDoorNames(state: LabState): { ip: string; dns?: string } {
+  return state.topology.frontDoor.kind === 'nlb'
+    ? { ip: state.endpoint.address, dns: LAB_EXTRA_HOSTS.nlb }
+    : { ip: state.endpoint.address };
 }
 
 function clientIpOf(plan: LabPlan): string {
@@ -256,7 +268,8 @@ async function bootHost(
       instanceId: `${host.netns}-${host.generation}`,
       hostname: host.name,
       userData,
-      secrets,
+      // Its own certificate and key beside the environment's secrets (rabbitmq.tls), as SSM has them.
+      secrets: { ...secrets, ...labTlsSecrets(state.topology, host.name, labFrontDoorNames(state)) },
     });
   }
   host.launcher = launchInstance({
@@ -333,7 +346,10 @@ interface Probe {
   management: { status: number; running: string[] };
 }
 
-async function probeFrontDoor(env: string, endpoint: LabState['endpoint']): Promise<Probe | undefined> {
+async function probeFrontDoor(t: Topology, endpoint: LabState['endpoint']): Promise<Probe | undefined> {
+  const env = t.name;
+  // With rabbitmq.tls 'required' only the TLS ports answer: probe them, verifying the lab's CA.
+  const tls = !plaintextOn(t);
   const r = await run(
     'ip',
     [
@@ -343,9 +359,10 @@ async function probeFrontDoor(env: string, endpoint: LabState['endpoint']): Prom
       process.execPath,
       PROBE,
       endpoint.address,
-      String(endpoint.amqpPort),
-      String(endpoint.managementPort),
+      String(tls ? PORTS.amqps : endpoint.amqpPort),
+      String(tls ? PORTS.managementTls : endpoint.managementPort),
       credentialsFile(env),
+      ...(tls ? [labCaFile(env)] : []),
     ],
     { timeoutMs: 15_000 },
   );
@@ -365,7 +382,7 @@ async function waitForFrontDoor(t: Topology, plan: LabPlan, progress: (line: str
       `the cluster to answer through ${where}`,
       CLUSTER_TIMEOUT_MS,
       async () => {
-        const p = await probeFrontDoor(t.name, plan.endpoint);
+        const p = await probeFrontDoor(t, plan.endpoint);
         const line = p
           ? `front door ${where}: AMQP ${p.amqp ? 'answers' : 'not yet'}, management ${
               p.management.status === 200
