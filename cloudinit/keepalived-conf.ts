@@ -27,6 +27,9 @@ export function renderKeepalivedConf(t: Topology, hostName: string): RenderedFil
   const d = keepalivedDialect(FRONT_DOOR_PACKAGES[t.image.ubuntu].keepalived);
   if (!d.unicast) throw new Error(`keepalived ${d.version} has no unicast VRRP, which AWS needs (1.2.8+)`);
   const prefix = t.network.subnets.find((s) => s.name === me.subnet)?.cidr.split('/')[1] ?? '32';
+  // An overlay VIP is routed to the master's interface, not resolved by ARP: it lives on lo, where
+  // keepalived sends no gratuitous ARP, and warren-vip-notify keeps the host from answering ARP for it.
+  const vipLine = fd.vipMode === 'overlay' ? `${fd.vip}/32 dev lo` : `${fd.vip}/${prefix}`;
   const globalDefs = [`    router_id ${me.name}`];
   // Scripts run as root from root-owned /usr/local/sbin. keepalived 1.3+ wants this said explicitly
   // (else "SECURITY VIOLATION" and a failed config test); 1.2 skips keywords it does not know, so the
@@ -70,7 +73,7 @@ vrrp_instance warren_${t.name.replace(/-/g, '_')} {
 ${peers.map((p) => `        ${p.ip}`).join('\n')}
     }
     virtual_ipaddress {
-        ${fd.vip}/${prefix}
+        ${vipLine}
     }
     track_script {
         chk_haproxy

@@ -79,7 +79,9 @@ export function warrenEnvVars(t: Topology, hostName: string): Record<string, str
     WARREN_HAPROXY_VERSION: os.haproxy,
     WARREN_KEEPALIVED_VERSION: kd.version,
     WARREN_VIP: t.frontDoor.vip,
-    WARREN_VIP_PREFIX: subnet ? subnet.cidr.split('/')[1]! : '32',
+    // How the VIP moves (warren-vip-notify); an overlay VIP belongs to no subnet, so it is a /32.
+    WARREN_VIP_MODE: t.frontDoor.vipMode,
+    WARREN_VIP_PREFIX: subnet && t.frontDoor.vipMode === 'secondary-ip' ? subnet.cidr.split('/')[1]! : '32',
     WARREN_STATS_USER: STATS_USERNAME,
     WARREN_STATS_PORT: String(PORTS.haproxyStats),
     WARREN_STATS_PASSWORD_VAR: STATS_PASSWORD_VAR,

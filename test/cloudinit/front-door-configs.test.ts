@@ -13,7 +13,7 @@ import {
   STATS_PASSWORD_VAR,
 } from '../../cloudinit';
 import { FRONT_DOOR_PACKAGES, haproxyDialect, PORTS } from '../../topology';
-import { everyHost, run, SCRIPTS_DIR, shippedTopologies, withTempDir } from './helpers';
+import { everyHost, run, SCRIPTS_DIR, shippedTopologies, topologyNamed, withTempDir } from './helpers';
 
 function haproxyCheck(cfg: string): { code: number; out: string } {
   return withTempDir('haproxy', (dir) => {
@@ -147,6 +147,29 @@ describe('front-door configurations', () => {
       expect(cfg).toMatch(/server rabbit-01 \S+:15672 check port 15672/);
     });
   }
+
+  it('overlay VIP: keepalived -t accepts the VIP as a /32 on lo (routed to the master, never ARPed)', () => {
+    const base = topologyNamed('dev');
+    if (base.frontDoor.kind !== 'keepalived') throw new Error('dev has keepalived');
+    const t = {
+      ...base,
+      frontDoor: {
+        ...base.frontDoor,
+        vipMode: 'overlay' as const,
+        vip: '192.168.1.230',
+        haproxy: [
+          base.frontDoor.haproxy[0]!,
+          { ...base.frontDoor.haproxy[1]!, subnet: 'b', ip: '10.42.2.22' },
+        ],
+      },
+    };
+    for (const host of ['haproxy-01', 'haproxy-02']) {
+      const conf = renderHostFiles(t, host, 'aws').find((f) => f.path === KEEPALIVED_CONF_PATH)!.content;
+      expect(conf).toMatch(/virtual_ipaddress \{\n\s+192\.168\.1\.230\/32 dev lo\n\s+\}/);
+      const r = keepalivedCheck(conf);
+      expect(r.code, r.out).toBe(0);
+    }
+  });
 
   it('the tools reject broken files (the checks can fail)', () => {
     const { t, host } = frontDoorHosts[0]!;

@@ -5,6 +5,8 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderPlatformEnv, renderWarrenEnv } from '../../cloudinit';
+import { validateTopology, type Topology } from '../../topology';
+import dev from '../../environments/dev';
 import { run, SCRIPTS_DIR, topologyNamed, withTempDir } from './helpers';
 
 /** A temp root with platform.env and warren.env for `platform`, plus recording `aws` and `curl`. */
@@ -99,11 +101,13 @@ function vipSandbox<T>(
       setAddresses: (ips: string[]) => void;
       failAssigns: (n: number) => void;
       localIpv4s: () => string[];
+      /** Overlay: the fake VPC's route tables, `rtb-… eni-…` (the VIP route's target) per line. */
+      routes: () => string[];
     },
   ) => T,
+  t: Topology = topologyNamed('dev'),
 ): T {
   return withTempDir('vip', (dir) => {
-    const t = topologyNamed('dev');
     const bin = path.join(dir, 'bin');
     mkdirSync(bin);
     writeFileSync(path.join(dir, 'platform.env'), renderPlatformEnv(t, platform).content);
@@ -112,6 +116,10 @@ function vipSandbox<T>(
     const f = (n: string) => path.join(dir, n);
     writeFileSync(record, '');
     writeFileSync(f('local-ipv4s'), '10.42.1.11\n');
+    writeFileSync(
+      f('routes'),
+      'rtb-0aaaaaaaaaaaaaaaa eni-0old0master00000\nrtb-0bbbbbbbbbbbbbbbb eni-0old0master00000\n',
+    );
     writeFileSync(f('fail-assigns'), '0');
     writeFileSync(f('addresses'), '10.42.1.11/24\n');
     const stub = (name: string, body: string) => {
@@ -126,6 +134,16 @@ function vipSandbox<T>(
       `case "$1 $2" in "ec2 assign-private-ip-addresses")
          n=$(cat "${f('fail-assigns')}"); if [ "$n" -gt 0 ]; then echo $((n-1)) >"${f('fail-assigns')}"; echo 'An error occurred (RequestLimitExceeded)' >&2; exit 254; fi
          grep -qx "$8" "${f('local-ipv4s')}" || echo "$8" >>"${f('local-ipv4s')}";;
+       "ec2 replace-route")
+         n=$(cat "${f('fail-assigns')}"); if [ "$n" -gt 0 ]; then echo $((n-1)) >"${f('fail-assigns')}"; echo 'An error occurred (RequestLimitExceeded)' >&2; exit 254; fi
+         [ "$8" = 192.168.1.230/32 ] || exit 255
+         sed -i "s/^$6 .*/$6 \${10}/" "${f('routes')}";;
+       "ec2 describe-route-tables")
+         case "$*" in
+           *"Values=192.168.1.230/32 --query RouteTables[].RouteTableId --output text") cut -d' ' -f1 "${f('routes')}" | tr '\n' '\t';;
+           *"Values=192.168.1.230/32 --query RouteTables[].Routes[?DestinationCidrBlock=='192.168.1.230/32'].NetworkInterfaceId[] --output text") cut -d' ' -f2 "${f('routes')}" | tr '\n' '\t';;
+           *) exit 255;;
+         esac;;
        esac`,
     );
     stub(
@@ -143,6 +161,7 @@ function vipSandbox<T>(
       `[ "$*" = "-o -4 addr show" ] || exit 2; n=1; while read -r a; do echo "$n: eth0    inet $a brd 10.42.1.255 scope global eth0"; n=$((n+1)); done <"${f('addresses')}"`,
     );
     stub('systemctl', 'exit 0');
+    stub('sysctl', 'exit 0');
     stub('logger', 'exit 0');
     const env = {
       PATH: `${bin}:${process.env.PATH}`,
@@ -158,6 +177,7 @@ function vipSandbox<T>(
       setAddresses: (ips) => writeFileSync(f('addresses'), ips.map((a) => `${a}\n`).join('')),
       failAssigns: (n) => writeFileSync(f('fail-assigns'), String(n)),
       localIpv4s: () => readFileSync(f('local-ipv4s'), 'utf8').split('\n').filter(Boolean),
+      routes: () => readFileSync(f('routes'), 'utf8').split('\n').filter(Boolean),
     });
   });
 }
@@ -295,5 +315,89 @@ describe('warren-vip-notify', () => {
       expect(again.out).toMatch(/reconcile: this host is MASTER/);
       expect(readFileSync(path.join(env.WARREN_LAB_PLATFORM_DIR!, VIP), 'utf8')).toBe('haproxy-01\n');
     });
+  });
+});
+
+describe('warren-vip-notify, overlay VIP (frontDoor.vipMode overlay)', () => {
+  const overlayDev = validateTopology({
+    ...structuredClone(dev),
+    frontDoor: {
+      ...structuredClone(dev.frontDoor),
+      vipMode: 'overlay',
+      vip: '192.168.1.230',
+      haproxy: [
+        { name: 'haproxy-01', subnet: 'a', ip: '10.42.1.21', priority: 200 },
+        { name: 'haproxy-02', subnet: 'b', ip: '10.42.2.22', priority: 100 },
+      ],
+    },
+  } as typeof dev);
+  const OVIP = '192.168.1.230';
+  const ENI = 'eni-0123456789abcdef0';
+  const replace = (table: string) =>
+    `aws ec2 replace-route --region eu-west-1 --route-table-id ${table} --destination-cidr-block ${OVIP}/32 --network-interface-id ${ENI}`;
+
+  it('aws, MASTER: replaces the /32 route in every table that carries it, confirms each targets this ENI, quiets ARP', () => {
+    vipSandbox(
+      'aws',
+      (env, h) => {
+        h.setAddresses(['10.42.1.21/24', `${OVIP}/32`]);
+        const r = notify(['master', OVIP], env);
+        expect(r.code, r.out).toBe(0);
+        const aws = only(h.calls(), 'aws');
+        expect(aws.filter((c) => c.includes('replace-route'))).toEqual([
+          replace('rtb-0aaaaaaaaaaaaaaaa'),
+          replace('rtb-0bbbbbbbbbbbbbbbb'),
+        ]);
+        expect(aws.some((c) => c.includes('assign-private-ip-addresses'))).toBe(false);
+        expect(h.routes()).toEqual([`rtb-0aaaaaaaaaaaaaaaa ${ENI}`, `rtb-0bbbbbbbbbbbbbbbb ${ENI}`]);
+        expect(only(h.calls(), 'sysctl')).toEqual([
+          'sysctl -q -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2',
+        ]);
+        expect(r.out).toMatch(
+          /attempt 1\/5: VIP 192\.168\.1\.230 moved to eni-0123456789abcdef0 and confirmed \(aws\)/,
+        );
+      },
+      overlayDev,
+    );
+  });
+
+  it('aws, MASTER: a failed replace is retried; reconcile repoints a route that went back to the old master', () => {
+    vipSandbox(
+      'aws',
+      (env, h) => {
+        h.setAddresses([`${OVIP}/32`]);
+        h.failAssigns(1);
+        const r = notify(['master', OVIP], env);
+        expect(r.code, r.out).toBe(0);
+        expect(r.out).toMatch(/attempt 1\/5: the aws call .* failed/);
+        expect(r.out).toMatch(/attempt 2\/5: .* confirmed/);
+        expect(notify(['reconcile'], env).out).toBe('');
+        writeFileSync(
+          path.join(h.dir, 'routes'),
+          `rtb-0aaaaaaaaaaaaaaaa ${ENI}\nrtb-0bbbbbbbbbbbbbbbb eni-0old0master00000\n`,
+        );
+        const again = notify(['reconcile'], env);
+        expect(again.code, again.out).toBe(0);
+        expect(again.out).toMatch(
+          /reconcile: this host is MASTER but the platform does not route VIP 192\.168\.1\.230 here/,
+        );
+        expect(h.routes()).toEqual([`rtb-0aaaaaaaaaaaaaaaa ${ENI}`, `rtb-0bbbbbbbbbbbbbbbb ${ENI}`]);
+      },
+      overlayDev,
+    );
+  });
+
+  it('aws, MASTER: no table carrying the VIP route is an error, not a silent success', () => {
+    vipSandbox(
+      'aws',
+      (env, h) => {
+        h.setAddresses([`${OVIP}/32`]);
+        writeFileSync(path.join(h.dir, 'routes'), '');
+        const r = notify(['master', OVIP], { ...env, WARREN_VIP_MOVE_ATTEMPTS: '2' });
+        expect(r.code).toBe(1);
+        expect(r.out).toMatch(/no route table has a route for 192\.168\.1\.230\/32/);
+      },
+      overlayDev,
+    );
   });
 });
