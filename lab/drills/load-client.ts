@@ -17,8 +17,13 @@ export type QueueType = 'classic' | 'quorum';
 export interface LoadOptions {
   /** AMQP endpoint (the front door's address, or one node for the direct throughput run). */
   readonly host: string;
-  /** @default 5672 */
+  /** @default 5672, or 5671 with `tls` */
   readonly port?: number;
+  /**
+   * AMQPS: verify the broker's certificate against `ca` (PEM), for `servername` (a DNS name; an IP
+   * `host` is checked against the certificate's IP names). @default plain AMQP
+   */
+  readonly tls?: { readonly ca: string; readonly servername?: string };
   readonly username: string;
   readonly password: string;
   /** Durable queue used by this run; declared by both sides, deleted at the end unless `keepQueue`. */
@@ -108,7 +113,7 @@ interface Live {
 /** Starts a run. Connection problems are retried forever (until stop); they are what drills are about. */
 export function startLoad(opts: LoadOptions): LoadRun {
   const o = {
-    port: 5672,
+    port: opts.tls ? 5671 : 5672,
     queueType: 'classic' as QueueType,
     rate: 0,
     batchSize: 50,
@@ -155,7 +160,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
   async function connect(role: 'publisher' | 'consumer'): Promise<Live> {
     const attempt = amqp.connect(
       {
-        protocol: 'amqp',
+        protocol: opts.tls ? 'amqps' : 'amqp',
         hostname: o.host,
         port: o.port,
         username: o.username,
@@ -167,6 +172,9 @@ export function startLoad(opts: LoadOptions): LoadRun {
         timeout: o.connectTimeoutMs,
         noDelay: true,
         clientProperties: { connection_name: `warren-drill-${role}` },
+        ...(opts.tls
+          ? { ca: [opts.tls.ca], ...(opts.tls.servername ? { servername: opts.tls.servername } : {}) }
+          : {}),
       },
     );
     let timer: NodeJS.Timeout | undefined;

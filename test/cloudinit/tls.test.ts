@@ -19,6 +19,7 @@ import {
 } from '../../cloudinit';
 import { HAPROXY_TLS, RABBITMQ_TLS } from '../../cloudinit/tls-files';
 import lts from '../../environments/lts';
+import { runLoad } from '../../lab/drills/load-client';
 import { ensureCa, ensureHostCert } from '../../lab/lab-ca';
 import {
   tlsNamesFor,
@@ -325,6 +326,22 @@ describe('a real RabbitMQ with the rendered TLS settings', () => {
     // Without the CA the same connection is refused: the certificate really is checked.
     await expect(amqp.connect(`amqps://guest:guest@127.0.0.1:${AMQPS}`)).rejects.toThrow(/certificate/i);
   });
+
+  it("the drills' load client speaks AMQPS with verification and loses nothing confirmed", async () => {
+    const r = await runLoad({
+      host: '127.0.0.1',
+      port: AMQPS,
+      tls: { ca: readFileSync(caFile, 'utf8'), servername: 'localhost' },
+      username: 'guest',
+      password: 'guest',
+      queue: 'warren-tls-load',
+      durationMs: 2000,
+      drainIdleMs: 5000,
+    });
+    expect(r.confirmed).toBeGreaterThan(100);
+    expect(r.lost).toBe(0);
+    expect(r.consumed).toBeGreaterThanOrEqual(r.confirmed);
+  }, 60_000);
 
   it('serves the management API and the metrics over HTTPS with the CA verified', async () => {
     const get = (port: number, p: string) =>
