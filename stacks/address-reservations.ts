@@ -23,7 +23,8 @@ export interface FixedAddress {
 /** Every fixed address of the topology: the hosts' IPs and the keepalived VIP. */
 export function fixedAddresses(t: Topology): FixedAddress[] {
   const out: FixedAddress[] = hostsOf(t).map((h) => ({ ip: h.ip, subnet: h.subnet, holder: h.name }));
-  if (t.frontDoor.kind === 'keepalived') {
+  // An overlay VIP lies outside every subnet: a route carries it, no subnet could hand it out.
+  if (t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode === 'secondary-ip') {
     out.push({ ip: t.frontDoor.vip, subnet: t.frontDoor.haproxy[0]!.subnet, holder: 'the keepalived VIP' });
   }
   return out;

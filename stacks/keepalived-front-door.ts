@@ -6,12 +6,21 @@
  * interface). The role allows exactly that: assigning private IPs on these two interfaces, nothing
  * else (warren-vip-notify never unassigns). A secondary IP belongs to one
  * subnet, so both hosts must be in the VIP's subnet.
+ *
+ * With `vipMode: 'overlay'` the VIP lies outside the VPC and a /32 route in each of the clients'
+ * route tables carries it to the master's interface; at failover the hook points the routes at its
+ * own interface (`ec2:ReplaceRoute` on exactly those tables). The hosts may then sit in different
+ * subnets and AZs; both interfaces have the source/destination check off, since they receive
+ * packets addressed to an IP that is not theirs.
  */
 import { ConstructError } from './construct-error';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { PORTS, type ResolvedKeepalivedFrontDoor, type Topology } from '../topology';
 import type { FrontDoor } from './front-door';
 import { SECRETS_READ_BY } from './cluster-secrets';
@@ -22,6 +31,12 @@ export interface KeepalivedFrontDoorProps {
   /** An environment whose frontDoor.kind is 'keepalived'. */
   readonly topology: Topology;
   readonly subnetIds: Readonly<Record<string, string>>;
+  /**
+   * The route tables the environment's clients use (a new VPC's own table, or the topology's
+   * `network.routeTableIds`): an overlay VIP gets its /32 route in each. Only for `vipMode: 'overlay'`.
+   * @default none
+   */
+  readonly routeTableIds?: readonly string[];
   /** The haproxy role's security group (VRRP between the pair, clients, admins). */
   readonly securityGroupId: string;
   readonly imageId: string;
@@ -77,13 +92,14 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
   readonly vip: string;
   readonly hosts: readonly HaproxyHostResources[];
   readonly role: InstanceRole;
+  /** The overlay VIP's /32 routes, one per client route table (none with a secondary IP). */
+  readonly vipRoutes: readonly Route[];
 
   constructor(scope: Construct, id: string, props: KeepalivedFrontDoorProps) {
     super(scope, id);
     const t = props.topology;
     const fd = validateKeepalived(t, props);
-    const subnet = fd.haproxy[0]!.subnet;
-    const subnetId = props.subnetIds[subnet] as string;
+    const overlay = fd.vipMode === 'overlay';
     this.vip = fd.vip;
     this.endpoint = fd.vip;
     const masterPriority = Math.max(...fd.haproxy.map((h) => h.priority));
@@ -91,11 +107,15 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
     const interfaces = fd.haproxy.map((h) => {
       const initialMaster = h.priority === masterPriority;
       const eni = new NetworkInterface(this, `${h.name}-eni`, {
-        subnetId,
+        subnetId: props.subnetIds[h.subnet] as string,
         description: `warren ${t.name} ${h.name}${initialMaster ? ' (VIP starts here)' : ''}`,
-        // The list is ordered: the first address is the primary one.
+        // The list is ordered: the first address is the primary one. An overlay VIP is no address of
+        // the interface: the routes carry it.
         privateIpListEnabled: true,
-        privateIpList: initialMaster ? [h.ip, fd.vip] : [h.ip],
+        privateIpList: initialMaster && !overlay ? [h.ip, fd.vip] : [h.ip],
+        // Packets to an overlay VIP are not addressed to the interface's own IP: EC2 drops them unless
+        // the check is off.
+        ...(overlay ? { sourceDestCheck: false } : {}),
         securityGroups: [props.securityGroupId],
         tags: { Name: `${h.name}`, 'warren:role': 'haproxy', 'warren:host': h.name },
         // keepalived moves the VIP between the two interfaces at failover; Terraform must not move it back.
@@ -104,6 +124,48 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
       });
       return { host: h, eni, initialMaster };
     });
+    const first = interfaces.find((i) => i.initialMaster)!;
+    this.vipRoutes = overlay
+      ? (props.routeTableIds ?? []).map(
+          (routeTableId, i) =>
+            new Route(this, `vip-route-${i}`, {
+              routeTableId,
+              destinationCidrBlock: `${fd.vip}/32`,
+              networkInterfaceId: first.eni.id,
+              // keepalived's hook repoints the route at failover; Terraform must not point it back.
+              lifecycle: { ignoreChanges: ['network_interface_id'] },
+            }),
+        )
+      : [];
+    const partition = overlay ? new DataAwsPartition(this, 'partition') : undefined;
+    const account = overlay ? new DataAwsCallerIdentity(this, 'account') : undefined;
+    const moveVip = overlay
+      ? [
+          {
+            Sid: 'MoveVipRoute',
+            Effect: 'Allow' as const,
+            Action: 'ec2:ReplaceRoute',
+            Resource: (props.routeTableIds ?? []).map(
+              (id) => `arn:${partition!.partition}:ec2:${t.region}:${account!.accountId}:route-table/${id}`,
+            ),
+          },
+          {
+            // Describe calls have no resource-level permissions: the hook finds the tables that carry
+            // the VIP's route and confirms each one points at its own interface.
+            Sid: 'ConfirmVipRoute',
+            Effect: 'Allow' as const,
+            Action: 'ec2:DescribeRouteTables',
+            Resource: '*',
+          },
+        ]
+      : [
+          {
+            Sid: 'MoveVipBetweenThePair',
+            Effect: 'Allow' as const,
+            Action: 'ec2:AssignPrivateIpAddresses',
+            Resource: interfaces.map((i) => i.eni.arn),
+          },
+        ];
 
     this.role = new InstanceRole(this, 'role', {
       roleName: `warren-${t.name}-haproxy`,
@@ -113,14 +175,7 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
       ...(props.extraParameters !== undefined ? { extraParameters: props.extraParameters } : {}),
       sessionManager: t.access.sessionManager,
       ...(props.kmsKeyArn !== undefined ? { secretsKeyArn: props.kmsKeyArn } : {}),
-      statements: [
-        {
-          Sid: 'MoveVipBetweenThePair',
-          Effect: 'Allow',
-          Action: 'ec2:AssignPrivateIpAddresses',
-          Resource: interfaces.map((i) => i.eni.arn),
-        },
-      ],
+      statements: moveVip,
     });
 
     this.hosts = interfaces.map(({ host, eni, initialMaster }) => {
@@ -156,7 +211,10 @@ export class KeepalivedFrontDoor extends Construct implements FrontDoor {
         instance,
       };
     });
-    this.resources = this.hosts.flatMap((h) => [h.networkInterface, h.instance.instance]);
+    this.resources = [
+      ...this.hosts.flatMap((h) => [h.networkInterface, h.instance.instance]),
+      ...this.vipRoutes,
+    ];
   }
 }
 
@@ -171,7 +229,13 @@ function validateKeepalived(t: Topology, props: KeepalivedFrontDoorProps): Resol
     ResolvedKeepalivedFrontDoor['haproxy'][0],
     ResolvedKeepalivedFrontDoor['haproxy'][0],
   ];
-  if (a.subnet !== b.subnet) {
+  if (fd.vipMode === 'overlay' && (props.routeTableIds ?? []).length === 0) {
+    fail('an overlay VIP needs the route tables its clients use', 'pass routeTableIds');
+  }
+  if (fd.vipMode !== 'overlay' && props.routeTableIds !== undefined) {
+    fail('routeTableIds are only for an overlay VIP', "drop them, or use vipMode 'overlay'");
+  }
+  if (fd.vipMode === 'secondary-ip' && a.subnet !== b.subnet) {
     fail(
       `the HAProxy hosts are in subnets '${a.subnet}' and '${b.subnet}'`,
       'put both in the VIP subnet: a secondary IP cannot cross subnets',
@@ -181,11 +245,13 @@ function validateKeepalived(t: Topology, props: KeepalivedFrontDoorProps): Resol
     fail('both HAProxy hosts have priority ' + a.priority, 'give the master a higher priority');
   if (fd.vip === a.ip || fd.vip === b.ip)
     fail(`the VIP ${fd.vip} is also a host address`, 'pick a free address for the VIP');
-  if (props.subnetIds[a.subnet] === undefined) {
-    fail(
-      `subnet '${a.subnet}' is not in the network`,
-      `use one of ${Object.keys(props.subnetIds).join(', ')}`,
-    );
+  for (const h of [a, b]) {
+    if (props.subnetIds[h.subnet] === undefined) {
+      fail(
+        `subnet '${h.subnet}' of ${h.name} is not in the network`,
+        `use one of ${Object.keys(props.subnetIds).join(', ')}`,
+      );
+    }
   }
   if (props.volumeGiB !== undefined && (!Number.isInteger(props.volumeGiB) || props.volumeGiB < 8)) {
     fail(`volumeGiB ${props.volumeGiB} is too small`, 'give a whole number of at least 8');

@@ -74,6 +74,8 @@ export class Network extends Construct {
   readonly endpointServices: readonly EndpointService[];
   /** Whether traffic can leave the VPC through an internet gateway. */
   readonly hasInternetGateway: boolean;
+  /** The route table this construct created for a new VPC (every subnet uses it); none for an existing VPC. */
+  readonly routeTableId?: string;
   /** The interface endpoints' security group, when endpoints were created. */
   endpointSecurityGroupId?: string;
   /** The interface endpoints created (instances depend on them: their boot calls SSM). */
@@ -111,6 +113,7 @@ export class Network extends Construct {
     this.vpcId = vpc.id;
     this.vpcCidr = props.vpcCidr;
     const routes = new RouteTable(this, 'routes', { vpcId: vpc.id, tags: { Name: name } });
+    this.routeTableId = routes.id;
     for (const s of props.subnets) {
       const subnet = new Subnet(this, `subnet-${s.name}`, {
         vpcId: vpc.id,

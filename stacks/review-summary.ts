@@ -70,7 +70,7 @@ export function renderReviewSummary(input: ReviewInput): string {
     fd.kind === 'keepalived'
       ? `keepalived + HAProxy, VIP ${fd.vip} (virtual router ${fd.virtualRouterId}, ${fd.balance}); the VIP starts on ${masterOf(t)}`
       : `${fd.internal ? 'internal' : 'internet-facing'} Network Load Balancer warren-${t.name}${t.rabbitmq.proxyProtocol ? ', PROXY protocol v2 on AMQP' : ''}`;
-  const reserved = 'fixed IPs and VIP reserved (aws_ec2_subnet_cidr_reservation, explicit /32s)';
+  const reserved = `fixed IPs${fd.kind === 'keepalived' && fd.vipMode === 'overlay' ? '' : ' and VIP'} reserved (aws_ec2_subnet_cidr_reservation, explicit /32s)`;
   const network = t.network.vpcId
     ? `existing VPC ${t.network.vpcId}; ${reserved}`
     : `new VPC ${t.network.vpcCidr}; ${input.endpoints.length ? `interface endpoints: ${input.endpoints.join(', ')}` : 'no endpoints'}; ${input.internetGateway ? 'internet gateway' : 'no internet gateway (no route out)'}; ${reserved}`;
@@ -180,7 +180,9 @@ export function renderReviewSummary(input: ReviewInput): string {
         [
           [
             overlay ? `${fd.vip} (overlay, outside the VPC)` : fd.vip,
-            overlay ? fd.haproxy.map((h) => `${h.subnet} (${azOf(h.subnet)})`).join(', ') : fd.haproxy[0]!.subnet,
+            overlay
+              ? fd.haproxy.map((h) => `${h.subnet} (${azOf(h.subnet)})`).join(', ')
+              : fd.haproxy[0]!.subnet,
             fd.virtualRouterId,
             `${master!.name} (${master!.priority})`,
             `${backup!.name} (${backup!.priority})`,

@@ -218,6 +218,13 @@ export class WarrenStack extends TerraformStack {
       this.frontDoor = new KeepalivedFrontDoor(this, 'keepalived', {
         topology: t,
         subnetIds: this.network.subnetIds,
+        // An overlay VIP is routed in the clients' tables: an existing VPC lists them, a new one has its own.
+        ...(fd.vipMode === 'overlay'
+          ? {
+              routeTableIds:
+                t.network.routeTableIds ?? (this.network.routeTableId ? [this.network.routeTableId] : []),
+            }
+          : {}),
         securityGroupId: this.securityGroups.securityGroup('haproxy').id,
         imageId: haproxyImage.imageId,
         ssmPrefix: ssmPrefix(t),
