@@ -306,7 +306,12 @@ describe('HAProxy and keepalived dialects per Ubuntu release (and the lab)', () 
         .split('\n')
         .map((l) => l.trim())
         .filter(
-          (l) => l && !l.startsWith('#') && l !== '}' && !/^[\d.]+(\/\d+)?$/.test(l) && l !== 'chk_haproxy',
+          (l) =>
+            l &&
+            !l.startsWith('#') &&
+            l !== '}' &&
+            !/^[\d.]+(\/\d+)?( dev \w+)?$/.test(l) &&
+            l !== 'chk_haproxy',
         )
         .map((l) => l.split(/\s+/)[0]!);
       for (const w of [...words, ...runtime]) {
