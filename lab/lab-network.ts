@@ -5,7 +5,7 @@
  * straight into the host's), so there is no route out.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import type { Topology } from '../topology';
+import { UserError, type Topology } from '../topology';
 import { firewallRules } from './firewall-rules';
 import type { LabHostPlan, LabPlan } from './lab-plan';
 import { LAB_PREFIX } from './paths';
@@ -40,6 +40,13 @@ export async function createBridge(plan: LabPlan): Promise<void> {
 
 /** Creates the host's namespace, its link to the bridge and its address; applies its firewall. */
 export async function createHostNetwork(t: Topology, plan: LabPlan, host: LabHostPlan): Promise<void> {
+  // The lab's bridge is one flat segment with no router: an overlay VIP (outside the VPC, carried by
+  // routes) would come up on the master's lo and be unreachable, so refuse it before anything boots.
+  if (t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode === 'overlay') {
+    throw new UserError(
+      `frontDoor.vipMode 'overlay' (${t.name}): the lab cannot route an overlay VIP yet (its bridge plays no VPC router); use vipMode 'secondary-ip' with a VIP in the HAProxy subnet for the lab`,
+    );
+  }
   await addNetns(host.netns);
   const has = await run('ip', ['-n', plan.bridgeNetns, 'link', 'show', host.link]);
   if (has.code !== 0) {
