@@ -3,8 +3,8 @@
  * container) and of the network namespaces (`ip -n`), plus the bounded wait for "healthy again" every
  * drill ends with. Parsing is split out as pure functions so it is unit-tested on real output samples.
  */
-import { execInHost, labStatus, labTopology, labVipHolder, type LabStatus } from '../index';
-import { UserError, type Topology } from '../../topology';
+import { execInHost, labImageOf, labStatus, labTopology, labVipHolder, type LabStatus } from '../index';
+import { rabbitCapabilities, UserError, type Topology } from '../../topology';
 import { waitFor } from '../../workspace';
 
 /** `['rabbit@rabbit-01', 'rabbit@rabbit-02']` out of an Erlang list of atoms as `rabbitmqctl eval` prints it. */
@@ -108,7 +108,12 @@ export async function queueLocation(
   host: string,
   queue: string,
 ): Promise<QueueLocation | undefined> {
-  const text = await ctl(env, host, ['list_queues', 'name', 'pid', 'slave_pids', 'synchronised_slave_pids']);
+  // A 4.x broker has no mirrors and refuses the slave_pids columns; `pid` is then the quorum leader's.
+  const lab = labImageOf(labTopology(env).image.rabbitmq);
+  const mirrors = rabbitCapabilities(lab.rabbitmq).classicMirroring
+    ? ['slave_pids', 'synchronised_slave_pids']
+    : [];
+  const text = await ctl(env, host, ['list_queues', 'name', 'pid', ...mirrors]);
   return parseQueueLocations(text).find((q) => q.name === queue);
 }
 
