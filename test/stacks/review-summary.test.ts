@@ -113,8 +113,10 @@ function factsOf(tf: TfJson): StackFacts {
     hosts,
     ...(vip ? { vip, vipHost } : {}),
     rules,
+    // The generated secrets; TLS material (rabbitmq.tls) has its own table under "TLS".
     parameters: resources(tf, 'aws_ssm_parameter')
       .map((p) => String(p.name))
+      .filter((n) => !n.includes('/tls/'))
       .sort(),
     region: provider.region,
     groups: [...sgs.values()].map((g) => String(g.name)).filter((n) => !n.endsWith('-endpoints')),

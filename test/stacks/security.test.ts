@@ -79,7 +79,10 @@ describe.each(environments)('environment %s', (name) => {
       );
       expect(reads).toHaveLength(1);
       for (const arn of [reads[0]!.Resource].flat()) {
-        expect(arn).toMatch(new RegExp(`:parameter/warren/${name}/[a-z-]+$`));
+        // A key, or a host's TLS material (`tls/ca`, `tls/<host>/cert|key`); never a wildcard.
+        expect(arn).toMatch(
+          new RegExp(`:parameter/warren/${name}/([a-z-]+|tls/ca|tls/[a-z0-9-]+/(cert|key))$`),
+        );
       }
     }
   });

@@ -104,12 +104,20 @@ describe('cdktf.out', () => {
     for (const s of secrets) expect(hits(s), 'a secret value').toEqual([]);
     expect(hits(/AKIA[0-9A-Z]{16}/)).toEqual([]);
     expect(hits(/-----BEGIN [A-Z ]*PRIVATE KEY-----/)).toEqual([]);
-    // Every SecureString value is a reference to a generated password, never a literal.
+    // Every SecureString value is a reference to a generated password or (rabbitmq.tls) a generated
+    // private key, never a literal; the String parameters are certificates made at apply time.
     for (const env of listEnvironments()) {
       const tf = parse(run.read(`stacks/warren-${env}/cdk.tf.json`));
       const params = resources(tf, 'aws_ssm_parameter');
-      expect(params.length).toBe(4);
-      for (const p of params) expect(String(p.value)).toMatch(/^\$\{random_password\.[^.]+\.result\}$/);
+      const isTlsKey = (p: Record<string, unknown>) => /\/tls\/[^/]+\/key$/.test(String(p.name));
+      expect(params.filter((p) => p.type === 'SecureString' && !isTlsKey(p)).length).toBe(4);
+      for (const p of params) {
+        if (p.type !== 'SecureString')
+          expect(String(p.value)).toMatch(/^\$\{tls_(self_signed|locally_signed)_cert\.[^.]+\.cert_pem\}$/);
+        else if (isTlsKey(p))
+          expect(String(p.value)).toMatch(/^\$\{tls_private_key\.[^.]+\.private_key_pem\}$/);
+        else expect(String(p.value)).toMatch(/^\$\{random_password\.[^.]+\.result\}$/);
+      }
     }
   });
 
