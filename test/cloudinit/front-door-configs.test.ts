@@ -1,6 +1,6 @@
 // haproxy.cfg and keepalived.conf of every front-door host (and the NLB stand-in), checked by the
 // installed HAProxy 2.6 and keepalived 2.2 in config-test mode.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,12 +12,22 @@ import {
   INSTANCE_SCRIPTS_DIR,
   STATS_PASSWORD_VAR,
 } from '../../cloudinit';
+import { HAPROXY_TLS } from '../../cloudinit/tls-files';
+import { ensureCa, ensureHostCert } from '../../lab/lab-ca';
 import { FRONT_DOOR_PACKAGES, haproxyDialect, PORTS } from '../../topology';
 import { everyHost, run, SCRIPTS_DIR, shippedTopologies, topologyNamed, withTempDir } from './helpers';
 
 function haproxyCheck(cfg: string): { code: number; out: string } {
   return withTempDir('haproxy', (dir) => {
     const file = path.join(dir, 'haproxy.cfg');
+    // With rabbitmq.tls the stats page binds HTTPS: a real certificate stands in for the boot-time one.
+    if (cfg.includes(HAPROXY_TLS.pem)) {
+      const ca = ensureCa(dir, 'warren test CA');
+      const host = ensureHostCert(dir, ca, 'haproxy-test', { dns: ['haproxy-test'], ips: [] });
+      const pem = path.join(dir, 'stats.pem');
+      writeFileSync(pem, readFileSync(host.cert, 'utf8') + readFileSync(host.key, 'utf8'));
+      cfg = cfg.replace(HAPROXY_TLS.pem, pem);
+    }
     writeFileSync(file, cfg);
     // A dummy stands in for the password warren-haproxy-boot loads from the secret at boot.
     return run('haproxy', ['-c', '-f', file], {
@@ -80,14 +90,14 @@ describe('front-door configurations', () => {
     it(`${env}/${host.name}: checks never carry the PROXY header, timeouts exceed twice the heartbeat`, () => {
       const servers = cfg.split('\n').filter((l) => /^\s+server /.test(l));
       expect(servers.length).toBe(2 * t.rabbitmq.nodes.length);
-      for (const s of servers) expect(s).toMatch(/ check port (5672|15672)\b/);
+      for (const s of servers) expect(s).toMatch(/ check port (5672|15672|5671|15671)\b/);
       expect(servers.some((s) => s.includes('send-proxy-v2'))).toBe(t.rabbitmq.proxyProtocol);
       for (const m of cfg.matchAll(/timeout (client|server) (\d+)s/g)) {
         expect(Number(m[2])).toBeGreaterThan(2 * t.rabbitmq.heartbeatSeconds);
       }
       expect(cfg).toMatch(/^\s+option clitcpka$/m);
       expect(cfg).toMatch(/^\s+balance leastconn$/m);
-      expect(cfg).toMatch(/^\s+bind :8404$/m);
+      expect(cfg).toMatch(t.rabbitmq.tls === 'off' ? /^\s+bind :8404$/m : /^\s+bind :8404 ssl crt \S+$/m);
     });
 
     it(`${env}/${host.name}: the Prometheus exporter frontend is there exactly where the HAProxy version has it`, () => {
@@ -103,8 +113,10 @@ describe('front-door configurations', () => {
     it(`${env}/${host.name}: client affinity sticks AMQP (not management) to the source address, and can be turned off`, () => {
       const backend = (c: string, name: string) =>
         c.split(/\n\n/).find((s) => s.startsWith(`backend ${name}`))!;
-      expect(backend(cfg, 'rabbitmq-amqp')).toMatch(/^\s+stick on src$/m);
-      expect(backend(cfg, 'rabbitmq-management')).not.toMatch(/stick/);
+      // 'required' has only the TLS pair (rabbitmq.tls).
+      const tlsOnly = t.rabbitmq.tls === 'required';
+      expect(backend(cfg, tlsOnly ? 'rabbitmq-amqps' : 'rabbitmq-amqp')).toMatch(/^\s+stick on src$/m);
+      expect(backend(cfg, tlsOnly ? 'rabbitmq-management-tls' : 'rabbitmq-management')).not.toMatch(/stick/);
       const fd = t.frontDoor.kind === 'keepalived' ? t.frontDoor : undefined;
       const off = { ...t, frontDoor: { ...fd!, clientAffinity: false } };
       const plain = renderHostFiles(off, host.name, 'lab').find((f) => f.path === HAPROXY_CFG_PATH)!.content;
@@ -144,7 +156,7 @@ describe('front-door configurations', () => {
       expect(r.code).toBe(0);
       expect(cfg).not.toContain('stats auth');
       expect(cfg).not.toContain('prometheus-exporter');
-      expect(cfg).toMatch(/server rabbit-01 \S+:15672 check port 15672/);
+      expect(cfg).toMatch(/server rabbit-01 \S+:(15672|15671) check port (15672|15671)/);
     });
   }
 
