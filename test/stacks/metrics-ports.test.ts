@@ -2,7 +2,7 @@
 // rabbitmq_prometheus (15692) and the HAProxy exporter (8405) only where the versions have them,
 // each open to adminCidrs and to nothing else.
 import { describe, expect, it } from 'vitest';
-import { haproxyDialectOf, PORTS, rabbitCapabilities } from '../../topology';
+import { haproxyDialectOf, PORTS, rabbitCapabilities, tlsSupport } from '../../topology';
 import { listEnvironments } from '../../workspace';
 import { buildStack, envTopology, parse, resources, synth } from './helpers';
 
@@ -26,7 +26,15 @@ describe.each(listEnvironments())('environment %s', (name) => {
     const keepalived = t.frontDoor.kind === 'keepalived';
     const expected: [number, number][] = [
       [PORTS.nodeExporter, keepalived ? 2 : 1],
-      [PORTS.rabbitmqPrometheus, rabbitCapabilities(t.image.rabbitmq).prometheusPlugin ? 1 : 0],
+      // rabbitmq.tls: plaintext metrics unless 'required', the TLS port (15691) unless 'off'.
+      [
+        PORTS.rabbitmqPrometheus,
+        rabbitCapabilities(t.image.rabbitmq).prometheusPlugin && t.rabbitmq.tls !== 'required' ? 1 : 0,
+      ],
+      [
+        PORTS.rabbitmqPrometheusTls,
+        tlsSupport(t.image.rabbitmq, t.image.erlang).prometheusTls && t.rabbitmq.tls !== 'off' ? 1 : 0,
+      ],
       [PORTS.haproxyMetrics, keepalived && haproxyDialectOf(t.image.ubuntu).prometheusExporter ? 1 : 0],
     ];
     for (const [port, groups] of expected) {
