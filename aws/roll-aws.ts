@@ -23,6 +23,7 @@ import { managementClusterClient, RollError, rollHosts, type RollAdapter, type R
 import { run, waitFor, type LoadedEnvironment } from '../workspace';
 import { nodeSetImplications, replacementTargets, rollDiff, type RollDiff } from './roll-diff';
 import { terraformIn } from './roll-terraform';
+import { awsVipHolder } from './vip-holder';
 
 export interface AwsRollOptions {
   /** The cdktf output directory. @default 'cdktf.out' */
@@ -106,7 +107,8 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
     onLine: (line) => say(`  terraform: ${line}`),
   });
   const synthesized = JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as unknown;
-  const raw = rollDiff(synthesized, await tf.show());
+  const state = await tf.show();
+  const raw = rollDiff(synthesized, state);
   // In topology order (nodes, then the front door), whatever order the stack lists them in.
   const rank = (h: string) => all.findIndex((x) => x.name === h);
   const diff: RollDiff = {
@@ -181,6 +183,18 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
   const addressOf = new Map(changed.map((c) => [c.host, c.address]));
   const auth = `Basic ${Buffer.from(`${ADMIN_USERNAME}:${password}`).toString('base64')}`;
   const adapter: RollAdapter = {
+    async vipHolder() {
+      const answer = await awsVipHolder(t, state);
+      if ('host' in answer) {
+        say(`the VIP is on ${answer.host} (EC2): it is rolled last`);
+        return answer.host;
+      }
+      // Not fatal: a wrong guess costs the clients a second VIP move, never a message.
+      say(
+        `note: could not tell which host holds the VIP (${answer.unknown}); rolling the highest priority last`,
+      );
+      return undefined;
+    },
     async replaceHost(host, progress) {
       const address = addressOf.get(host.name)!;
       const also = replacementTargets(synthesized, address).slice(1);

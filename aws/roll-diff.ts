@@ -121,7 +121,7 @@ export function stackInstances(stack: unknown, lookup: StateLookup = () => undef
   });
 }
 
-interface StateResource {
+export interface StateResource {
   address?: string;
   mode?: string;
   type?: string;
@@ -133,7 +133,8 @@ interface StateModule {
   child_modules?: StateModule[];
 }
 
-function allStateResources(state: unknown): StateResource[] {
+/** Every resource of a `terraform show -json` state, child modules included. */
+export function allStateResources(state: unknown): StateResource[] {
   const root = ((state as Json).values as Json | undefined)?.root_module as StateModule | undefined;
   const all: StateResource[] = [];
   const walk = (m: StateModule | undefined) => {

@@ -11,8 +11,9 @@
  *   WarrenError saying what to do) when the platform failed.
  * - `awaitHost(host, progress)` (optional) waits, bounded, until a host that is not a RabbitMQ node
  *   (an HAProxy host) serves again. Without it the orchestrator goes on once `replaceHost` resolves.
- * - `vipHolder()` (optional) names the keepalived host holding the VIP now. Without it: the host
- *   with the highest priority (keepalived preempts, so a healthy pair has the VIP there).
+ * - `vipHolder()` (optional) names the keepalived host holding the VIP now. keepalived runs with
+ *   nopreempt, so the VIP stays wherever the last failover put it; without an answer the orchestrator
+ *   guesses the host with the highest priority (the one that wins when both start together).
  *
  * The plan lists only the hosts that need a change: a re-run recomputes it from what is deployed,
  * so the hosts a stopped roll already did are simply not in it (no state file to trust or lose).
