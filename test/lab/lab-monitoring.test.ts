@@ -3,7 +3,8 @@
 // would, the VIP held by exactly one host as node_exporter reports it, and a killed RabbitMQ host
 // and a killed HAProxy host each raising their down alerts, which clear when the host is started
 // again. dev (3.5.7, HAProxy 1.6) has only node_exporter and the VIP metric; elb (rendered for
-// 3.13, run by the lab's 3.10.8) adds rabbitmq_prometheus, so its node-down alert is proven too.
+// 3.13, run by the lab's 3.10.8) adds rabbitmq_prometheus, so its node-down alert is proven too;
+// lts (26.04, 4.0.5 on the Debian 13 lab) has every exporter, HAProxy's included.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { killHost, labTopology, startHost, type LabStatus } from '../../lab';
 import { alertRules, scrapeJobs, VIP_HOLDER_METRIC } from '../../monitoring';
@@ -18,7 +19,11 @@ interface Alert {
   state: 'pending' | 'firing';
 }
 
-describe.each(['dev', 'elb'])('the lab Prometheus (%s)', (ENV) => {
+// dev and lts have the keepalived pair (the VIP metric, HAProxy hosts to kill); lts (26.04, the
+// Debian 13 lab) also has rabbitmq_prometheus and HAProxy's own exporter.
+const KEEPALIVED = new Set(['dev', 'lts']);
+
+describe.each(['dev', 'elb', 'lts'])('the lab Prometheus (%s)', (ENV) => {
   let status: LabStatus;
   let url: string;
 
@@ -101,28 +106,32 @@ describe.each(['dev', 'elb'])('the lab Prometheus (%s)', (ENV) => {
       expect(got).toEqual(want);
     }
     expect(want.length).toBeGreaterThanOrEqual(t.rabbitmq.nodes.length);
+    if (ENV === 'lts') expect(want.filter((x) => x.startsWith('haproxy '))).toHaveLength(2);
   });
 
-  it.runIf(ENV === 'dev')(`reads ${VIP_HOLDER_METRIC} from both HAProxy hosts, summing to 1`, async () => {
-    let samples: { metric: Record<string, string>; value: [number, string] }[] = [];
-    try {
-      await waitFor(
-        `${VIP_HOLDER_METRIC} on both HAProxy hosts`,
-        60_000,
-        async () => {
-          samples = (await api<{ result: typeof samples }>(`/api/v1/query?query=${VIP_HOLDER_METRIC}`))
-            .result;
-          return samples.length === 2 ? true : undefined;
-        },
-        2000,
-      );
-    } finally {
-      expect(samples.map((s) => s.metric.host).sort()).toEqual(['haproxy-01', 'haproxy-02']);
-    }
-    expect(samples.reduce((sum, s) => sum + Number(s.value[1]), 0)).toBe(1);
-    const firing = (await alerts()).filter((a) => a.labels.alertname?.startsWith('WarrenVip'));
-    expect(firing).toEqual([]);
-  });
+  it.runIf(KEEPALIVED.has(ENV))(
+    `reads ${VIP_HOLDER_METRIC} from both HAProxy hosts, summing to 1`,
+    async () => {
+      let samples: { metric: Record<string, string>; value: [number, string] }[] = [];
+      try {
+        await waitFor(
+          `${VIP_HOLDER_METRIC} on both HAProxy hosts`,
+          60_000,
+          async () => {
+            samples = (await api<{ result: typeof samples }>(`/api/v1/query?query=${VIP_HOLDER_METRIC}`))
+              .result;
+            return samples.length === 2 ? true : undefined;
+          },
+          2000,
+        );
+      } finally {
+        expect(samples.map((s) => s.metric.host).sort()).toEqual(['haproxy-01', 'haproxy-02']);
+      }
+      expect(samples.reduce((sum, s) => sum + Number(s.value[1]), 0)).toBe(1);
+      const firing = (await alerts()).filter((a) => a.labels.alertname?.startsWith('WarrenVip'));
+      expect(firing).toEqual([]);
+    },
+  );
 
   it('a killed RabbitMQ node raises its down alert, which clears when it starts again', async () => {
     const t = labTopology(ENV);
@@ -131,12 +140,12 @@ describe.each(['dev', 'elb'])('the lab Prometheus (%s)', (ENV) => {
       alertRules(t).some((r) => r.alert === n),
     );
     expect(names).toContain('WarrenHostDown');
-    if (ENV === 'elb') expect(names).toContain('WarrenRabbitmqDown');
+    if (ENV !== 'dev') expect(names).toContain('WarrenRabbitmqDown');
     await killAndWatch('rabbit-03', names);
     await expectRunningNodes(ENV, 'rabbit-01', ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03']);
   });
 
-  it.runIf(ENV === 'dev')(
+  it.runIf(KEEPALIVED.has(ENV))(
     'a killed HAProxy host raises its down alert, which clears when it starts again',
     async () => {
       await killAndWatch('haproxy-02', ['WarrenHostDown']);
