@@ -5,6 +5,7 @@
  */
 export * from './cli-dialects';
 export * from './erlang-support';
+export * from './exporter-packages';
 export * from './feature-row';
 export * from './front-door-dialects';
 export * from './os-releases';
