@@ -1,23 +1,48 @@
 /**
- * TLS in the lab (issue 16) on the shipped lts environment (rabbitmq.tls 'required'), whichever
- * RabbitMQ its lab image runs: the lab's CA signs every host's certificate (openssl, the stand-in
+ * TLS in the lab (issue 16) on the lts environment with rabbitmq.tls 'required' (the shared lts lab
+ * when the shipped file says so; until then the same topology as `ltstls`, a lab of its own),
+ * whichever RabbitMQ its lab image runs: the lab's CA signs every host's certificate (openssl, the stand-in
  * for the stack's tls provider) and hands it to the same boot scripts through the file secrets
  * backend. Proven: the chain and the names verify (openssl, on the files and on what a node serves),
  * a real client publishes and consumes over AMQPS through the front door verifying the nodes'
  * certificates and the front door's address, a wrong name is refused, management answers over
  * HTTPS, and no plaintext port answers.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { clientNetns, type LabStatus } from '../../lab';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import lts from '../../environments/lts';
+import { clientNetns, labDown, labUp, type LabStatus } from '../../lab';
 import { labTlsDir } from '../../lab/lab-ca';
-import { PORTS } from '../../topology';
+import { PORTS, validateTopology, type EnvironmentInput } from '../../topology';
 import { run, loadEnvironment } from '../../workspace';
 import { fromClient, inHost, sharedLab, tcpFromClient } from './lab-helpers';
 
-const ENV = 'lts';
-const t = loadEnvironment(ENV).topology;
+const shipped = loadEnvironment('lts');
+const useShared = shipped.topology.rabbitmq.tls === 'required';
+const ENV = useShared ? 'lts' : 'ltstls';
+const t = useShared
+  ? shipped.topology
+  : validateTopology(
+      {
+        ...(lts as EnvironmentInput),
+        name: ENV,
+        rabbitmq: { ...(lts as EnvironmentInput).rabbitmq, tls: 'required' },
+      },
+      'environments/lts.ts with rabbitmq.tls required',
+    );
+
+/** The shared lts lab, or the TLS variant booted like sharedLab boots one (and taken down at the end). */
+async function tlsLab(): Promise<LabStatus> {
+  if (useShared) return sharedLab(ENV);
+  const progress = (line: string) => console.log(`[lab ${ENV}] ${line}`);
+  const marker = path.join(inject('labRunDir'), ENV);
+  if (!existsSync(marker)) {
+    await labDown(ENV, { onProgress: progress });
+    writeFileSync(marker, '');
+  }
+  return labUp({ ...shipped, topology: t }, { onProgress: progress });
+}
 
 interface TlsClientResult {
   confirmed?: number;
@@ -37,7 +62,7 @@ describe('lts lab over TLS', () => {
   let lab: LabStatus;
   beforeAll(async () => {
     expect(t.rabbitmq.tls).toBe('required');
-    lab = await sharedLab(ENV);
+    lab = await tlsLab();
   }, 900_000);
 
   it('status --json names the TLS ports and the CA file', () => {
