@@ -2,7 +2,7 @@
  * RabbitMQ's main configuration, in the format its version reads (capability `iniConfig`):
  * classic Erlang terms in `/etc/rabbitmq/rabbitmq.config` before 3.7, `/etc/rabbitmq/rabbitmq.conf`
  * from 3.7. Both say the same things: listeners, partition handling, heartbeat, loopback-only guest,
- * management port, cluster formation and (3.7+) the PROXY protocol.
+ * management port, cluster formation, the inter-node tick time and (3.7+) the PROXY protocol.
  *
  * Both forms are also accepted by the lab's RabbitMQ 3.10, which boots the 3.5.7 and 4.1 profiles.
  * Deliberately absent: `default_queue_type` (not known to 3.10's schema, which refuses unknown keys;
@@ -110,6 +110,9 @@ function iniConfig(t: Topology): string {
     `# Partition handling: ${t.rabbitmq.partitionHandling}.`,
     `cluster_partition_handling = ${t.rabbitmq.partitionHandling}`,
     '',
+    '# How long a silent peer takes to be declared down (s; Erlang net_ticktime): failover waits for it.',
+    `net_ticktime = ${t.rabbitmq.netTickTimeSeconds}`,
+    '',
     '# Cluster formation: classic_config peer discovery joins a blank node to a running peer as it starts',
     '# (warren-rabbitmq-boot starts blank nodes other than the seed only once a peer runs, and reconciles',
     '# what discovery misses: a peer lost mid-boot, a blank replacement that the cluster still lists).',
@@ -164,6 +167,8 @@ function classicConfig(t: Topology): string {
       'Cluster formation: cluster_nodes auto-clustering at first start, reconciled by warren-rabbitmq-boot.',
     ]) +
     '[\n' +
+    `  %% How long a silent peer takes to be declared down (s): failover waits for it.\n` +
+    `  {kernel, [{net_ticktime, ${t.rabbitmq.netTickTimeSeconds}}]},\n` +
     '  {rabbit, [\n' +
     rabbit.join(',\n') +
     '\n  ]},\n' +

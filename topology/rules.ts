@@ -549,6 +549,13 @@ function checkRabbitmq(t: Topology, issues: Issues): void {
       fix: 'use 5 to 600 s; 60 is the default',
     });
   }
+  if (r.netTickTimeSeconds < 5 || r.netTickTimeSeconds > 600) {
+    issues.push({
+      path: 'rabbitmq.netTickTimeSeconds',
+      message: `${r.netTickTimeSeconds} s is out of range`,
+      fix: "use 5 to 600 s: below 5 s a busy or briefly lossy network looks like a partition; 60 (Erlang's) is the default",
+    });
+  }
 }
 
 function checkFrontDoor(

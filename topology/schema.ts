@@ -113,6 +113,14 @@ const rabbitmq = z.strictObject({
   tls: z.enum(['required', 'optional', 'off']).default('off'),
   /** AMQP heartbeat the server proposes (s); front-door idle timeouts are derived from it. @default 60 */
   heartbeatSeconds: z.number().int().default(60),
+  /**
+   * Erlang's `net_ticktime` (s): a node that sends nothing for between this and 1.25× this is declared
+   * down by its peers, which is when queues it led fail over (ha-all) and pause_minority acts. Shorter
+   * fails over sooner after a host or an AZ is lost; too short declares false partitions on a network
+   * that merely hiccups (a node is then paused or, with autoheal, restarted). 5 to 600 s.
+   * @default 60, Erlang's and RabbitMQ's own: a slow failure detector is never wrong, so shortening it is asked for
+   */
+  netTickTimeSeconds: z.number().int().default(60),
 });
 
 const haproxyHost = z.strictObject({

@@ -42,6 +42,8 @@ describe('RabbitMQ boots on every configuration format warren emits', () => {
         expect(evalTerm('application:get_env(rabbit, heartbeat).')).toBe(
           `{ok,${t.rabbitmq.heartbeatSeconds}}`,
         );
+        // The running kernel's tick time, not merely the app env: the setting reached distribution.
+        expect(evalTerm('net_kernel:get_net_ticktime().')).toBe(String(t.rabbitmq.netTickTimeSeconds));
         expect(evalTerm('application:get_env(rabbit, proxy_protocol).')).toBe(
           t.rabbitmq.proxyProtocol ? '{ok,true}' : '{ok,false}',
         );

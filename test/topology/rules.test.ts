@@ -37,6 +37,20 @@ describe('shipped environments', () => {
 describe('validation refuses', () => {
   const cases: [string, EnvironmentInput, (e: Mutable) => void, string, RegExp][] = [
     [
+      'a net tick time so short that any hiccup is a partition',
+      dev,
+      (e) => (e.rabbitmq.netTickTimeSeconds = 2),
+      'rabbitmq.netTickTimeSeconds',
+      /out of range/,
+    ],
+    [
+      'a net tick time of over ten minutes',
+      elb,
+      (e) => (e.rabbitmq.netTickTimeSeconds = 3600),
+      'rabbitmq.netTickTimeSeconds',
+      /out of range/,
+    ],
+    [
       'duplicate host names',
       dev,
       (e) => (e.rabbitmq.nodes[1].name = 'rabbit-01'),
@@ -450,6 +464,7 @@ describe('defaults', () => {
       fileDescriptors: 65536,
       proxyProtocol: false,
       heartbeatSeconds: 60,
+      netTickTimeSeconds: 60,
     });
     expect(t.frontDoor).toEqual({ kind: 'nlb', internal: true, clientAffinity: true });
     expect(t.access).toEqual({
