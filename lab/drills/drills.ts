@@ -488,6 +488,95 @@ export const rollingReplace: Drill = {
   },
 };
 
+/**
+ * The subnet an AZ outage takes down: the VIP holder's for keepalived (the worst case: the VIP must
+ * leave the AZ), the first node's for the NLB (it spans every AZ; the lab's stand-in sits in none).
+ * Refuses a layout that cannot survive the cut, so the drill never passes for want of a real failover.
+ */
+async function lostSubnet(ctx: DrillContext): Promise<string> {
+  const t = ctx.topology;
+  const nodes = t.rabbitmq.nodes;
+  let subnet = nodes[0]!.subnet;
+  if (t.frontDoor.kind === 'keepalived') {
+    const holder = await labVipHolder(ctx.status.env);
+    if (!holder) throw new Error(`az-outage: no host holds the VIP ${t.frontDoor.vip}`);
+    subnet = t.frontDoor.haproxy.find((h) => h.name === holder)!.subnet;
+    if (t.frontDoor.haproxy.every((h) => h.subnet === subnet))
+      throw new Error(
+        `az-outage: every HAProxy host of ${t.name} is in subnet ${subnet}, so losing that AZ loses the ` +
+          `front door: a keepalived VIP cannot survive it. Put haproxy-02 in another subnet with ` +
+          `frontDoor.vipMode 'overlay' (a secondary IP cannot cross subnets).`,
+      );
+  }
+  const left = nodes.filter((n) => n.subnet !== subnet).length;
+  if (left * 2 <= nodes.length)
+    throw new Error(
+      `az-outage: subnet ${subnet} holds ${nodes.length - left} of ${nodes.length} RabbitMQ nodes, so the ` +
+        `rest are no majority and pause (pause_minority): spread the nodes over at least three subnets`,
+    );
+  return subnet;
+}
+
+export const azOutage: Drill = {
+  name: 'az-outage',
+  summary:
+    "cut every host of one subnet at once (the VIP holder's, or a node's for the NLB) for longer than net_ticktime; publishing resumes while the AZ is down; heal",
+  async run(ctx) {
+    const t = ctx.topology;
+    const subnet = await lostSubnet(ctx);
+    const inSubnet = (h: { subnet: string }) => h.subnet === subnet;
+    const lostNodes = t.rabbitmq.nodes.filter(inSubnet).map((n) => n.name);
+    const lost = [
+      ...lostNodes,
+      ...(t.frontDoor.kind === 'keepalived' ? t.frontDoor.haproxy.filter(inSubnet).map((h) => h.name) : []),
+    ];
+    const survivor = witness(ctx, lost);
+    // Peers notice a silent node between net_ticktime and 1.25× it; the margin covers failover itself.
+    const minDownMs = t.rabbitmq.netTickTimeSeconds * 1250 + 15_000;
+    ctx.note('subnet', subnet);
+    ctx.note('cut', lost);
+    ctx.log(`az-outage: cutting every host of subnet ${subnet} (${lost.join(', ')})`);
+    const t0 = Date.now();
+    let healedAt = 0;
+    // One after the other (each is a single `ip link` and a state write): the cut takes milliseconds.
+    for (const h of lost) await partitionHost(ctx.env, h);
+    try {
+      await ctx.trafficFlows(200, 120_000);
+      ctx.note('publishingResumedSeconds', (Date.now() - t0) / 1000);
+      await waitFor(
+        `the surviving nodes to see ${lostNodes.join(', ')} down`,
+        t.rabbitmq.netTickTimeSeconds * 2_000 + 60_000,
+        holds(async () => {
+          const running = await runningNodes(ctx.env, survivor);
+          return lostNodes.every((n) => !running.includes(`rabbit@${n}`));
+        }),
+        1_000,
+      );
+      ctx.note('nodesSeenDownSeconds', (Date.now() - t0) / 1000);
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + minDownMs - Date.now())));
+      // Still flowing at the end of the outage, not merely once right after the cut.
+      await ctx.trafficFlows(200, 120_000);
+    } finally {
+      for (const h of lost) await healHost(ctx.env, h);
+      healedAt = Date.now();
+    }
+    ctx.note('azDownSeconds', (healedAt - t0) / 1000);
+    ctx.noteConfirmGap('azOutageLongestConfirmGapSeconds', t0, healedAt);
+    ctx.log(`healed subnet ${subnet}; waiting for ${lostNodes.join(', ')} to run again by themselves`);
+    for (const n of lostNodes)
+      await waitFor(
+        `${n} running again`,
+        300_000,
+        holds(async () => (await rabbitRunning(ctx.env, n)) === true),
+        1_000,
+      );
+    await waitHealthy(ctx.env, 300_000, ctx.log);
+    const parts = await partitions(ctx.env, witness(ctx));
+    if (parts.length > 0) throw new Error(`partitions still reported after heal: ${parts.join(', ')}`);
+    await waitMirrorsSynced(ctx, 180_000);
+  },
+};
+
 export const ALL_DRILLS: readonly Drill[] = [
   killQueueMaster,
   keepalivedMasterFailover,
@@ -498,6 +587,7 @@ export const ALL_DRILLS: readonly Drill[] = [
   flakyNetwork,
   fullStopRestart,
   rollingReplace,
+  azOutage,
 ];
 
 export function drillsFor(frontDoor: 'keepalived' | 'nlb'): Drill[] {

@@ -96,6 +96,18 @@ describe('bench report', () => {
     );
   });
 
+  it('reports the AZ-outage gap against the target of the replication mode, and says when it was not measured', () => {
+    expect(TARGETS.azOutageGapSeconds).toEqual({ quorum: 20, 'ha-all': 30 });
+    const az = { ...report, azOutageLongestConfirmGapSeconds: 24.5, azOutageGapTargetSeconds: 20 };
+    expect(formatBench(az)).toMatch(/✗ longest confirm gap, AZ out +24\.5 s {3}≤ 20 s/);
+    expect(benchMarkdown({ ...az, azOutageGapTargetSeconds: 30 })).toContain(
+      '| longest confirm gap during an AZ outage | 24.5 s | ≤ 30 s | met | |',
+    );
+    expect(benchMarkdown({ ...az, azOutageLongestConfirmGapSeconds: null })).toContain(
+      '| longest confirm gap during an AZ outage | — | ≤ 20 s | not measured | |',
+    );
+  });
+
   it("measures the longest confirm gap within a window only, counting gaps at the window's edges", () => {
     // 100 ms buckets from t = 1000: confirms, a 0.5 s gap, confirms, a 0.3 s gap running past the window.
     const timeline = { bucketMs: 100, confirmed: [5, 5, 0, 0, 0, 0, 0, 5, 5, 0, 0, 0, 5] };
