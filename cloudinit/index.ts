@@ -19,6 +19,7 @@ export {
 } from './paths';
 export {
   LAB_DATA_DEVICE,
+  LAB_ROUTER_NETNS,
   PLATFORMS,
   renderPlatformEnv,
   type Platform,

@@ -16,6 +16,12 @@ export const PLATFORMS: readonly Platform[] = ['aws', 'lab'];
 /** Where the lab binds each RabbitMQ host's data volume (a loop device) inside its container. */
 export const LAB_DATA_DEVICE = '/dev/warren-data';
 
+/**
+ * Where the lab binds its VPC router's network namespace into an overlay VIP's HAProxy hosts: the
+ * notify hook's stand-in for replace-route and describe-route-tables works on the route there.
+ */
+export const LAB_ROUTER_NETNS = '/run/warren-lab/router-netns';
+
 /** What only the stack knows, for one host's user-data. */
 export interface UserDataOptions {
   /**
@@ -91,6 +97,7 @@ export function renderPlatformEnv(
           WARREN_SECRETS_DIR: SECRETS_DIR,
           // The hook's own retry/confirm/reconcile path, with the lab's stand-in for the AWS call.
           WARREN_VIP_MOVE: 'lab',
+          WARREN_LAB_ROUTER_NETNS: LAB_ROUTER_NETNS,
         }),
     ...(hostName === undefined ? {} : dataVolumeVars(t, hostName, platform, opts)),
   };

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { SecretKey } from '../topology';
-import { LAB_DATA_DEVICE } from './cloudinit-api';
+import { LAB_DATA_DEVICE, LAB_ROUTER_NETNS } from './cloudinit-api';
 import { cgroupDirs, LAB_PREFIX } from './paths';
 import { run, start, type RunResult, waitFor } from '../workspace';
 
@@ -140,6 +140,8 @@ export function launchInstance(opts: {
   cgroups: readonly string[];
   /** The loop device of the host's data volume, bound into the container at LAB_DATA_DEVICE. */
   dataDevice?: string;
+  /** The lab's VPC router namespace (an overlay VIP's HAProxy host), bound in at LAB_ROUTER_NETNS. */
+  routerNetns?: string;
 }): ProcessRef {
   const log = openSync(opts.dirs.console, 'a', 0o600);
   try {
@@ -155,6 +157,9 @@ export function launchInstance(opts: {
         WL_DIR: opts.dirs.dir,
         WL_CGROUPS: opts.cgroups.join(':'),
         ...(opts.dataDevice ? { WL_DATA_DEVICE: opts.dataDevice, WL_DATA_TARGET: LAB_DATA_DEVICE } : {}),
+        ...(opts.routerNetns
+          ? { WL_ROUTER_NETNS: opts.routerNetns, WL_ROUTER_TARGET: LAB_ROUTER_NETNS }
+          : {}),
       },
     });
     child.unref();

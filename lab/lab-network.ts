@@ -5,10 +5,11 @@
  * straight into the host's), so there is no route out.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { UserError, type Topology } from '../topology';
+import type { Topology } from '../topology';
 import { firewallRules } from './firewall-rules';
 import type { LabHostPlan, LabPlan } from './lab-plan';
 import { LAB_PREFIX } from './paths';
+import { routeVipViaRouter, type LabRouter, labRouter } from './lab-router';
 import { run, runOk } from '../workspace';
 
 const BRIDGE = 'br0';
@@ -40,13 +41,6 @@ export async function createBridge(plan: LabPlan): Promise<void> {
 
 /** Creates the host's namespace, its link to the bridge and its address; applies its firewall. */
 export async function createHostNetwork(t: Topology, plan: LabPlan, host: LabHostPlan): Promise<void> {
-  // The lab's bridge is one flat segment with no router: an overlay VIP (outside the VPC, carried by
-  // routes) would come up on the master's lo and be unreachable, so refuse it before anything boots.
-  if (t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode === 'overlay') {
-    throw new UserError(
-      `frontDoor.vipMode 'overlay' (${t.name}): the lab cannot route an overlay VIP yet (its bridge plays no VPC router); use vipMode 'secondary-ip' with a VIP in the HAProxy subnet for the lab`,
-    );
-  }
   await addNetns(host.netns);
   const has = await run('ip', ['-n', plan.bridgeNetns, 'link', 'show', host.link]);
   if (has.code !== 0) {
@@ -69,6 +63,8 @@ export async function createHostNetwork(t: Topology, plan: LabPlan, host: LabHos
   await run('ip', ['-n', host.netns, 'addr', 'flush', 'dev', HOST_INTERFACE, 'scope', 'global']);
   await runOk('ip', ['-n', host.netns, 'addr', 'add', `${host.ip}/${plan.prefix}`, 'dev', HOST_INTERFACE]);
   await runOk('ip', ['-n', host.netns, 'link', 'set', HOST_INTERFACE, 'up']);
+  const router = labRouter(t, plan.prefix);
+  if (router) await routeVipViaRouter(host.netns, HOST_INTERFACE, router);
   if (host.role !== 'client') {
     await runOk('ip', ['netns', 'exec', host.netns, 'iptables-restore'], {
       input: firewallRules(t, plan, host.role),
@@ -81,9 +77,17 @@ export async function createHostNetwork(t: Topology, plan: LabPlan, host: LabHos
  * left the VIP on it), the link up unless the host is partitioned. The firewall stays: it plays the
  * security groups, which outlive instances.
  */
-export async function bootHostNic(bridgeNs: string, prefix: number, host: LabHostPlan, linkUp: boolean) {
+export async function bootHostNic(
+  bridgeNs: string,
+  prefix: number,
+  host: LabHostPlan,
+  linkUp: boolean,
+  router?: LabRouter,
+) {
   await run('ip', ['-n', host.netns, 'addr', 'flush', 'dev', HOST_INTERFACE, 'scope', 'global']);
   await runOk('ip', ['-n', host.netns, 'addr', 'add', `${host.ip}/${prefix}`, 'dev', HOST_INTERFACE]);
+  // The flush took the VIP's route with the address it went through.
+  if (router) await routeVipViaRouter(host.netns, HOST_INTERFACE, router);
   await setHostLink(bridgeNs, host, linkUp);
 }
 

@@ -1,6 +1,8 @@
 /** Which HAProxy host of a lab holds the keepalived VIP: the one lookup the drills, the bench and lab roll share. */
 import { run } from '../workspace';
 import { execInHost, labStatus, labTopology } from './lab';
+import { routerVipTarget } from './lab-router';
+import { bridgeNetns } from './paths';
 
 /** Where warren-vip-notify records keepalived's state and, in the lab, its stand-in's assignment. */
 const VRRP_STATE_FILE = '/run/warren/vrrp-state';
@@ -14,12 +16,26 @@ export async function labVipHolder(env: string): Promise<string | undefined> {
   const t = labTopology(env);
   if (t.frontDoor.kind !== 'keepalived') return undefined;
   const vip = t.frontDoor.vip;
-  for (const h of labStatus(env)?.hosts ?? []) {
+  const status = labStatus(env);
+  // An overlay VIP reaches clients only by the router's route: a host with the VIP on lo that the
+  // route does not point at (a cut master, one whose hook has not run yet) holds nothing for them.
+  const routedTo =
+    t.frontDoor.vipMode === 'overlay' ? await routerVipTarget(bridgeNetns(env), vip) : undefined;
+  if (t.frontDoor.vipMode === 'overlay' && routedTo === undefined) return undefined;
+  for (const h of status?.hosts ?? []) {
     if (h.role !== 'haproxy' || h.state === 'stopped') continue;
+    if (routedTo !== undefined && h.ip !== routedTo) continue;
     const r = await run('ip', ['-n', h.netns, '-o', '-4', 'addr', 'show']).catch(() => ({ stdout: '' }));
     if (r.stdout.split(/\s+/).some((w) => w.split('/')[0] === vip)) return h.name;
   }
   return undefined;
+}
+
+/** Where the lab's VPC router sends an overlay VIP now (a host's address); undefined without one. */
+export async function labVipRoute(env: string): Promise<string | undefined> {
+  const t = labTopology(env);
+  if (t.frontDoor.kind !== 'keepalived' || t.frontDoor.vipMode !== 'overlay') return undefined;
+  return routerVipTarget(bridgeNetns(env), t.frontDoor.vip);
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   removeNetworks,
   setHostLink,
 } from './lab-network';
+import { createRouter, labRouter } from './lab-router';
 import { LAB_EXTRA_HOSTS, labFeatureFlags, labPlan, type LabHostPlan, type LabPlan } from './lab-plan';
 import { labCaFile } from './lab-ca';
 import { ensureLabSecrets, labTlsSecrets, type LabSecrets } from './lab-secrets';
@@ -183,6 +184,8 @@ export async function labUp(loaded: LoadedEnvironment, opts: LabOptions = {}): P
 
   progress(`network: bridge in ${plan.bridgeNetns}, ${plan.hosts.length} hosts on /${plan.prefix}`);
   await createBridge(plan);
+  const router = labRouter(t, plan.prefix);
+  if (router) await createRouter(plan.bridgeNetns, router, plan.prefix);
   for (const h of plan.hosts) await createHostNetwork(t, plan, h);
 
   const volumeGiB = labVolumeGiB(t);
@@ -279,6 +282,10 @@ async function bootHost(
     dirs,
     cgroups: cgroupDirs(state.env, host.name),
     ...(dataDevice ? { dataDevice } : {}),
+    // The overlay VIP's hook moves the route in the lab's VPC router (lab-router.ts).
+    ...(host.role === 'haproxy' && labRouter(state.topology, state.prefix)
+      ? { routerNetns: `/run/netns/${state.bridgeNetns}` }
+      : {}),
   });
 }
 
@@ -485,7 +492,8 @@ export async function startHost(env: string, host: string, opts: LabOptions = {}
   if (h.kind !== 'container') throw new UserError(`${host} is the client namespace; it is always there`);
   if (processAlive(h.launcher)) throw new UserError(`${host} is already running`);
   removeInstanceLeftovers(env, host);
-  await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned);
+  const router = labRouter(state.topology, state.prefix);
+  await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned, router);
   await bootHost(state, h, state.image, '', ensureLabSecrets(env), false);
   writeState(state);
   await waitForBoot(env, h, opts.onProgress ?? (() => undefined), Date.now());
@@ -523,7 +531,8 @@ export async function replaceHost(env: string, host: string, opts: ReplaceOption
     writeState(state);
     opts.onProgress?.(`${host}: new blank data volume ${h.volume.device}`);
   }
-  await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned);
+  const router = labRouter(state.topology, state.prefix);
+  await bootHostNic(state.bridgeNetns, state.prefix, h, !h.partitioned, router);
   const userData = labUserData(state.topology, h);
   h.generation += 1;
   await bootHost(state, h, state.image, userData, ensureLabSecrets(env), true);
