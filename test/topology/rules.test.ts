@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import dev from '../../environments/dev';
 import elb from '../../environments/elb';
-import { TopologyError, validateTopology, type EnvironmentInput } from '../../topology';
+import { TopologyError, UBUNTU_RELEASES, validateTopology, type EnvironmentInput } from '../../topology';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -415,7 +415,7 @@ describe('validation refuses', () => {
   it('tells to quote a number, with the allowed values when it is not one of them', () => {
     const error = refuse(elb, (e) => (e.image.ubuntu = 22.1));
     expect(error.issues[0]!.fix).toBe(
-      "write it as a string, in quotes: '22.1' (one of '16.04', '20.04', '22.04', '24.04')",
+      `write it as a string, in quotes: '22.1' (one of ${UBUNTU_RELEASES.map((r) => `'${r}'`).join(', ')})`,
     );
   });
 
