@@ -104,7 +104,8 @@ describe('the CA and the certificates', () => {
   it('the CA certificate is an output and the review summary says where it is and who reads each key', () => {
     const outputs = keepalived.tf.output as Record<string, { value: string }>;
     expect(outputs.ca_certificate!.value).toMatch(/^\$\{tls_self_signed_cert\.[^}]+\.cert_pem\}$/);
-    expect(outputs.amqps_url!.value).toBe('amqps://10.44.1.230:5671');
+    const fd = keepalived.t.frontDoor;
+    expect(outputs.amqps_url!.value).toBe(`amqps://${fd.kind === 'keepalived' ? fd.vip : ''}:5671`);
     expect(outputs.amqp_url).toBeUndefined();
     expect(keepalived.review).toMatch(/## TLS/);
     expect(keepalived.review).toMatch(/`ca_certificate`/);
