@@ -231,7 +231,7 @@ export class WarrenStack extends TerraformStack {
         kmsKeyArn: this.key.keyArn,
         userData: (host) => props.userData(t, host),
         ...(certificates
-          ? { extraParameters: fd.haproxy.flatMap((h) => certificates!.readableBy(h.name)) }
+          ? { extraParameters: [...new Set(fd.haproxy.flatMap((h) => certificates!.readableBy(h.name)))] }
           : {}),
         dependsOn: [...bootNeeds, ...(certificates?.parameters ?? [])],
         addressReservations: [...this.network.reservations],
