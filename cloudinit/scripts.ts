@@ -19,6 +19,9 @@ export interface BootScript {
 
 /** Every file in cloudinit/scripts/, by name. */
 export const BOOT_SCRIPT_NAMES = [
+  'warren-cert-expiry',
+  'warren-cert-expiry.service',
+  'warren-cert-expiry.timer',
   'warren-check-haproxy',
   'warren-data-volume',
   'warren-haproxy-boot',

@@ -3,8 +3,7 @@
  * alerts.yml. A rule exists only where its series exist: RabbitMQ rules need rabbitmq_prometheus
  * (3.8+), front-door rules the HAProxy exporter (2.0+) or, for the VIP, the keepalived pair. Each
  * rule's runbook line is its annotation; docs/monitoring.md explains them at more length.
- *
- * No certificate-expiry rule: warren serves no TLS yet, so there is no certificate to watch.
+ * Certificate rules exist only with rabbitmq.tls on, where every host has TLS files.
  */
 import { dump } from 'js-yaml';
 import type { Topology } from '../topology';
@@ -21,6 +20,11 @@ export interface AlertRule {
 
 /** The VIP holder metric the keepalived notify hook writes through node_exporter's textfile collector. */
 export const VIP_HOLDER_METRIC = 'warren_vip_holder';
+
+/** Each TLS file's notAfter, written hourly by warren-cert-expiry through the textfile collector. */
+export const CERT_NOT_AFTER_METRIC = 'warren_tls_certificate_not_after_timestamp_seconds';
+
+const DAY_SECONDS = 86_400;
 
 export function alertRules(t: Topology): AlertRule[] {
   const sel = (job: JobName, extra = '') => `{job="${job}",environment="${t.name}"${extra}}`;
@@ -190,6 +194,41 @@ export function alertRules(t: Topology): AlertRule[] {
         'critical',
         `More than one HAProxy host claims the VIP ${t.frontDoor.vip} (split brain).`,
         'VRRP between the pair is cut: restore protocol 112 between them; stop keepalived on the lower priority host until it is.',
+      ),
+    );
+  }
+  if (t.rabbitmq.tls !== 'off') {
+    const left = `${CERT_NOT_AFTER_METRIC}${sel('node')} - time()`;
+    const renew =
+      'Renew it: deploy the stack, which replaces a host certificate from 30 days before its end (or terraform apply -replace its resources; a CA takes every host certificate with it), then warren roll so each host installs the new files at boot (docs/stacks.md, TLS).';
+    rules.push(
+      rule(
+        'WarrenTlsCertificateExpiringSoon',
+        // Below 7 days WarrenTlsCertificateExpiring takes over: one alert per file at a time.
+        `${left} < ${30 * DAY_SECONDS} and ${left} >= ${7 * DAY_SECONDS}`,
+        '10m',
+        'warning',
+        'A TLS certificate on this host expires within 30 days.',
+        renew,
+      ),
+      rule(
+        'WarrenTlsCertificateExpiring',
+        `${left} < ${7 * DAY_SECONDS}`,
+        '10m',
+        'critical',
+        'A TLS certificate on this host expires within 7 days (or has expired): clients will refuse it.',
+        `${renew} Now: once expired, AMQPS and HTTPS clients refuse to connect.`,
+      ),
+      rule(
+        'WarrenTlsCertificateMetricMissing',
+        // Every host of a TLS environment has TLS files; a host that answers without the metric
+        // has no warren-cert-expiry output (timer not running, or a file it cannot read). 8m: longer
+        // than a boot takes to enable the timer (after the data volume wait of at most 5 min).
+        `up${sel('node')} == 1 unless on (instance) ${CERT_NOT_AFTER_METRIC}${sel('node')}`,
+        '8m',
+        'warning',
+        'A TLS host reports no certificate expiry: nothing would warn before its certificates expire.',
+        'systemctl status warren-cert-expiry.timer warren-cert-expiry.service and journalctl -u warren-cert-expiry on the host; the service log names the file it cannot read.',
       ),
     );
   }

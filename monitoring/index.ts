@@ -7,7 +7,13 @@ import { renderAlertRules } from './alert-rules';
 import type { MonitoringFile } from './monitoring-file';
 import { renderPrometheusConfig } from './prometheus-config';
 
-export { alertRules, renderAlertRules, VIP_HOLDER_METRIC, type AlertRule } from './alert-rules';
+export {
+  alertRules,
+  CERT_NOT_AFTER_METRIC,
+  renderAlertRules,
+  VIP_HOLDER_METRIC,
+  type AlertRule,
+} from './alert-rules';
 export type { MonitoringFile } from './monitoring-file';
 export { renderPrometheusConfig, type PrometheusConfigOptions } from './prometheus-config';
 export { haproxyExporterOf, queueSeriesOf, scrapeJobs, type ScrapeJob } from './scrape-jobs';

@@ -4,7 +4,8 @@
  * the renderer emits needs a scenario here (the test refuses an alert without one).
  */
 import { hostsOf, PORTS, type Host, type Topology } from '../../topology';
-import { queueSeriesOf, VIP_HOLDER_METRIC } from '../../monitoring';
+import { RABBITMQ_TLS } from '../../cloudinit/tls-files';
+import { CERT_NOT_AFTER_METRIC, queueSeriesOf, VIP_HOLDER_METRIC } from '../../monitoring';
 
 export interface Series {
   readonly series: string;
@@ -83,7 +84,25 @@ export function scenarios(t: Topology): Record<string, Scenario> {
         ),
     ),
   ];
+  // notAfter as Unix seconds; promtool's clock starts at 0, so these are days left at the start.
+  const day = 86_400;
+  const certFile = { file: RABBITMQ_TLS.cert };
+  const expiry = (badDays: number): Scenario => ({
+    series: [
+      on('node', first, CERT_NOT_AFTER_METRIC, phases(String(100 * day), String(badDays * day)), certFile),
+    ],
+    alerts: [{ ...targetLabels(t, 'node', first), ...certFile }],
+  });
   return {
+    WarrenTlsCertificateExpiringSoon: expiry(20),
+    WarrenTlsCertificateExpiring: expiry(3),
+    WarrenTlsCertificateMetricMissing: {
+      series: [
+        on('node', first, 'up', phases('1', '1')),
+        on('node', first, CERT_NOT_AFTER_METRIC, phases(String(100 * day), '_'), certFile),
+      ],
+      alerts: [targetLabels(t, 'node', first)],
+    },
     WarrenHostDown: {
       series: [on('node', first, 'up', phases('1', '0'))],
       alerts: [targetLabels(t, 'node', first)],
