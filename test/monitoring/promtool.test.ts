@@ -108,6 +108,51 @@ describe('monitoring files', () => {
     for (const name of names) expect(doc, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
   });
 
+  it('one certificate alert at a time: below 7 days (and once expired) only the critical one fires', () => {
+    const t = TOPOLOGIES.find(({ t }) => t.rabbitmq.tls !== 'off')!.t;
+    const critical = alertRules(t).find((r) => r.alert === 'WarrenTlsCertificateExpiring')!;
+    const { series, alerts } = scenarios(t).WarrenTlsCertificateExpiring!;
+    const test = (alertname: string, fires: boolean) => ({
+      eval_time: FIRES_AT,
+      alertname,
+      exp_alerts: fires
+        ? alerts.map((labels) => ({
+            exp_labels: { ...labels, ...critical.labels },
+            exp_annotations: critical.annotations,
+          }))
+        : [],
+    });
+    withRendered(t, (dir) => {
+      const file = path.join(dir, 'handoff.test.yml');
+      const tests = [
+        {
+          interval: '1m',
+          input_series: series,
+          alert_rule_test: [
+            test('WarrenTlsCertificateExpiringSoon', false),
+            test('WarrenTlsCertificateExpiring', true),
+          ],
+        },
+        // Expired 5 minutes after promtool's epoch, evaluated 11 minutes later.
+        {
+          interval: '1m',
+          input_series: series.map((x) => ({ ...x, values: '300x20' })),
+          alert_rule_test: [
+            test('WarrenTlsCertificateExpiring', true),
+            test('WarrenTlsCertificateExpiringSoon', false),
+          ],
+        },
+      ];
+      writeFileSync(
+        file,
+        dump({ rule_files: ['alerts.yml'], evaluation_interval: '1m', tests }, { lineWidth: -1 }),
+      );
+      const r = run('promtool', ['test', 'rules', file]);
+      expect(r.out).toMatch(/SUCCESS/);
+      expect(r.code).toBe(0);
+    });
+  });
+
   it('the checks can fail: an alert expected too early, or a broken rule, is refused', () => {
     const t = shippedTopologies().find((x) => x.name === 'lts')!;
     withRendered(t, (dir) => {
