@@ -1,5 +1,7 @@
 // The seed tutorials' layout: Ubuntu 16.04 with RabbitMQ 3.5.7 from its archive, three nodes in
-// three subnets with mirrored queues, behind two HAProxy hosts that share a VIP through keepalived.
+// three subnets with mirrored queues, behind two HAProxy hosts in two AZs (subnets a and b) that share
+// the tutorials' VIP through keepalived: an overlay VIP (outside the VPC, routed to the master), so the
+// front door survives the loss of one AZ, which a secondary IP (one subnet) could not.
 import { defineEnvironment } from '../topology';
 
 export default defineEnvironment({
@@ -28,11 +30,12 @@ export default defineEnvironment({
   },
   frontDoor: {
     kind: 'keepalived',
-    vip: '10.42.1.230',
+    vipMode: 'overlay',
+    vip: '192.168.1.230',
     virtualRouterId: 33,
     haproxy: [
       { name: 'haproxy-01', subnet: 'a', ip: '10.42.1.21', priority: 200 },
-      { name: 'haproxy-02', subnet: 'a', ip: '10.42.1.22', priority: 100 },
+      { name: 'haproxy-02', subnet: 'b', ip: '10.42.2.22', priority: 100 },
     ],
   },
 });

@@ -1,6 +1,7 @@
 // The current LTS: Ubuntu 26.04 with its archive's RabbitMQ 4.0.5 (the lab's Debian 13 runs the same
 // upstream release) and quorum queues (4.x has no classic mirroring),
-// keepalived front door, and the PROXY protocol so nodes see clients' real addresses.
+// keepalived front door with an overlay VIP across two AZs (subnets a and b), and the PROXY protocol so
+// nodes see clients' real addresses.
 import { defineEnvironment } from '../topology';
 
 export default defineEnvironment({
@@ -29,11 +30,12 @@ export default defineEnvironment({
   },
   frontDoor: {
     kind: 'keepalived',
-    vip: '10.44.1.230',
+    vipMode: 'overlay',
+    vip: '192.168.44.230',
     virtualRouterId: 44,
     haproxy: [
       { name: 'haproxy-01', subnet: 'a', ip: '10.44.1.21' },
-      { name: 'haproxy-02', subnet: 'a', ip: '10.44.1.22' },
+      { name: 'haproxy-02', subnet: 'b', ip: '10.44.2.22' },
     ],
   },
 });

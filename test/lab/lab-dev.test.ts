@@ -61,7 +61,7 @@ describe('dev lab', () => {
       ['client', 'client', 'running'],
     ]);
     expect(s!.hosts.every((h) => h.netns === `wl-dev-${h.name}`)).toBe(true);
-    expect(s!.endpoint).toEqual({ address: '10.42.1.230', amqpPort: 5672, managementPort: 15672 });
+    expect(s!.endpoint).toEqual({ address: '192.168.1.230', amqpPort: 5672, managementPort: 15672 });
     const creds = JSON.parse(readFileSync(s!.credentials, 'utf8')) as { username: string; password: string };
     expect(creds.username).toBe('warren-admin');
     expect(creds.password.length).toBeGreaterThanOrEqual(20);

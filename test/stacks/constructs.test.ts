@@ -17,7 +17,8 @@ import {
   stateBackendFromEnv,
   WarrenInstance,
 } from '../../stacks';
-import { type Topology } from '../../topology';
+import { type Topology, validateTopology } from '../../topology';
+import { secondaryIpDev } from '../support/secondary-ip-dev';
 import {
   buildStack,
   envTopology,
@@ -202,9 +203,11 @@ describe('front doors', () => {
     expect(() => new KeepalivedFrontDoor(scope(), 'k', { topology: elb, ...props })).toThrow(
       /frontDoor.kind is 'nlb'; use NlbFrontDoor/,
     );
-    const fd = dev.frontDoor.kind === 'keepalived' ? dev.frontDoor : undefined;
+    // dev ships an overlay VIP, which may cross subnets; a secondary IP may not.
+    const sip = validateTopology(secondaryIpDev);
+    const fd = sip.frontDoor.kind === 'keepalived' ? sip.frontDoor : undefined;
     const split: Topology = {
-      ...dev,
+      ...sip,
       frontDoor: { ...fd!, haproxy: [fd!.haproxy[0]!, { ...fd!.haproxy[1]!, subnet: 'b' }] },
     };
     expect(() => new KeepalivedFrontDoor(scope(), 'k', { topology: split, ...props })).toThrow(
@@ -311,7 +314,7 @@ describe('health gate', () => {
     const exec = (gate.provisioner as { 'local-exec': Record<string, unknown> }[])[0]!['local-exec'];
     expect(exec.interpreter).toEqual(['bash', '-c']);
     expect(exec.environment).toEqual({
-      WARREN_ENDPOINT: '10.42.1.230',
+      WARREN_ENDPOINT: '192.168.1.230',
       WARREN_MANAGEMENT_PORT: '15672',
       WARREN_REGION: 'eu-west-1',
       WARREN_ADMIN_USER: 'warren-admin',

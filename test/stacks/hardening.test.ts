@@ -16,7 +16,9 @@ import {
   tlsOn,
   tlsParameterSuffix,
   type Topology,
+  validateTopology,
 } from '../../topology';
+import { secondaryIpDev } from '../support/secondary-ip-dev';
 import { listEnvironments, loadEnvironment, PROJECT_ROOT } from '../../workspace';
 import {
   buildStack,
@@ -112,6 +114,8 @@ describe('security groups', () => {
     const t = await variant('dev', (input) => {
       input.network = {
         vpcId: 'vpc-0123456789abcdef0',
+        // dev's overlay VIP needs the route tables of its clients in an existing VPC.
+        routeTableIds: ['rtb-0123456789abcdef0'],
         subnets: input.network.subnets.map((s, i) => ({ ...s, id: `subnet-0${i}23456789abcdef0` })),
       };
     });
@@ -191,7 +195,8 @@ function rolePolicies(tf: TfJson): Map<string, Statement[]> {
       .replace(
         /\$\{aws_network_interface\.([^}.]+)\.arn\}/g,
         `arn:aws:ec2:eu-west-1:${ACCOUNT}:network-interface/eni-$1`,
-      );
+      )
+      .replace(/\$\{aws_route_table\.([^}.]+)\.id\}/g, 'rtb-$1');
   return new Map(
     resources(tf, 'aws_iam_role_policy').map((p) => {
       const doc = JSON.parse(resolve(String(p.policy))) as { Statement: Statement[] };
@@ -355,11 +360,26 @@ describe('boot order', () => {
       ...(t.frontDoor.kind === 'keepalived'
         ? [
             ...t.frontDoor.haproxy.map((h) => `${h.ip}/32 in ${cidrOf(h.subnet)}`),
-            `${t.frontDoor.vip}/32 in ${cidrOf(t.frontDoor.haproxy[0]!.subnet)}`,
+            // An overlay VIP lies outside every subnet: nothing there to reserve.
+            ...(t.frontDoor.vipMode === 'secondary-ip'
+              ? [`${t.frontDoor.vip}/32 in ${cidrOf(t.frontDoor.haproxy[0]!.subnet)}`]
+              : []),
           ]
         : []),
     ];
     expect(reserved.sort()).toEqual(expected.sort());
+  });
+
+  it('a secondary-ip VIP (no shipped environment has one) is reserved in its hosts subnet too', () => {
+    const tf = parse(synth(buildStack(validateTopology(secondaryIpDev))));
+    const subnets = new Map(
+      [...resourcesByAddress(tf, 'aws_subnet')].map(([address, s]) => [address, String(s.cidr_block)]),
+    );
+    expect(
+      resources(tf, 'aws_ec2_subnet_cidr_reservation')
+        .filter((r) => r.cidr_block === '10.42.1.230/32')
+        .map((r) => subnets.get(referencedAddress(r.subnet_id)!)),
+    ).toEqual(['10.42.1.0/24']);
   });
 
   it.each(environments)('%s: endpoints, the NLB and the interfaces wait for the reservations', (env) => {

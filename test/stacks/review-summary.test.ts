@@ -36,6 +36,8 @@ interface StackFacts {
   hosts: Map<string, { ip: string; az: string; subnetSuffix: string; type: string; sg: string }>;
   vip?: string;
   vipHost?: string;
+  /** An overlay VIP's /32 routes (none for a secondary IP): how many the stack makes. */
+  vipRoutes: number;
   rules: string[];
   parameters: string[];
   region: string;
@@ -88,6 +90,21 @@ function factsOf(tf: TfJson): StackFacts {
       return [sgName(r.security_group_id), protocol, ports, source, description].join(' | ');
     })
     .sort();
+  // An overlay VIP is no interface's address: it is the /32 routed to the first master's interface.
+  const vipRoutes = resources(tf, 'aws_route').filter((r) => r.network_interface_id !== undefined);
+  if (!vip && vipRoutes.length > 0) {
+    const target = referencedAddress(vipRoutes[0]!.network_interface_id);
+    vip = String(vipRoutes[0]!.destination_cidr_block).replace(/\/32$/, '');
+    vipHost = (
+      resources(tf, 'aws_instance').find(
+        (i) =>
+          referencedAddress(
+            (i.primary_network_interface as { network_interface_id?: string } | undefined)
+              ?.network_interface_id,
+          ) === target,
+      )!.tags as Record<string, string>
+    ).Name;
+  }
   const provider = tf.provider.aws![0] as { region: string };
   const groups = resourcesByAddress(tf, 'aws_lb_target_group');
   const instances = resourcesByAddress(tf, 'aws_instance');
@@ -112,6 +129,7 @@ function factsOf(tf: TfJson): StackFacts {
     listeners,
     hosts,
     ...(vip ? { vip, vipHost } : {}),
+    vipRoutes: vipRoutes.length,
     rules,
     // The generated secrets; TLS material (rabbitmq.tls) has its own table under "TLS".
     parameters: resources(tf, 'aws_ssm_parameter')
@@ -197,10 +215,18 @@ describe.each(listEnvironments())('review/%s.md', (env) => {
 
   it('describes the front door as the stack builds it', () => {
     const rows = tableUnder(md, 'Front door');
-    if (facts.vip !== undefined) {
+    if (facts.vip !== undefined && facts.vipRoutes === 0) {
       expect(rows).toHaveLength(1);
       expect(rows[0]![0]).toBe(facts.vip);
       expect(rows[0]![3]).toMatch(new RegExp(`^${facts.vipHost} \\(`));
+      expect(facts.listeners).toEqual([]);
+    } else if (facts.vip !== undefined) {
+      expect(rows[0]![0]).toBe(`${facts.vip} (overlay, outside the VPC)`);
+      expect(rows[0]![3]).toMatch(new RegExp(`^${facts.vipHost} \\(`));
+      // The route table below it: one row per /32 route of the stack, first to the master's interface.
+      const routes = rows.filter((r) => r[1] === `${facts.vip}/32`);
+      expect(routes).toHaveLength(facts.vipRoutes);
+      for (const r of routes) expect(r[2]).toBe(`${facts.vipHost}'s interface`);
       expect(facts.listeners).toEqual([]);
     } else {
       const listed = rows.map(([port, group, targets, proxy, check]) => ({

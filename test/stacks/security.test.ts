@@ -111,7 +111,7 @@ describe('when the topology says so', () => {
       resources(tf, 'aws_eip')
         .map((e) => e.associate_with_private_ip)
         .sort(),
-    ).toEqual(['10.42.1.21', '10.42.1.22']);
+    ).toEqual(['10.42.1.21', '10.42.2.22']);
     expect(resources(tf, 'aws_internet_gateway')).toHaveLength(1);
   });
 });

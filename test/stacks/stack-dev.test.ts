@@ -9,7 +9,8 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { describe, expect, it } from 'vitest';
-import { SECRET_KEYS } from '../../topology';
+import { SECRET_KEYS, validateTopology } from '../../topology';
+import { secondaryIpDev } from '../support/secondary-ip-dev';
 import { SESSION_MANAGER_ACTIONS } from '../../stacks';
 import {
   buildStack,
@@ -29,6 +30,10 @@ const json = synth(stack);
 const tf = parse(json);
 const fd = t.frontDoor.kind === 'keepalived' ? t.frontDoor : undefined;
 if (!fd) throw new Error('environments/dev.ts is expected to use the keepalived front door');
+// dev ships an overlay VIP (its routes and policy: overlay-vip.test.ts); the secondary-ip layout's
+// interfaces and policy are checked on dev as it was, both hosts and the VIP in subnet a.
+const sipJson = synth(buildStack(validateTopology(secondaryIpDev, 'secondaryIpDev')));
+const sipTf = parse(sipJson);
 
 describe('warren-dev', () => {
   it('is stack warren-dev in the environment region, with default tags', () => {
@@ -63,7 +68,8 @@ describe('warren-dev', () => {
     }
     expect(tf.resource.aws_internet_gateway).toBeUndefined();
     expect(tf.resource.aws_nat_gateway).toBeUndefined();
-    expect(tf.resource.aws_route).toBeUndefined();
+    // The only route is the overlay VIP's /32: nothing leads out of the VPC.
+    expect(resources(tf, 'aws_route').map((r) => r.destination_cidr_block)).toEqual(['192.168.1.230/32']);
   });
 
   it('generates every secret with random_password and stores it as a SecureString under /warren/dev', () => {
@@ -100,28 +106,28 @@ describe('warren-dev', () => {
     }
   });
 
-  it('gives the HAProxy pair network interfaces in the VIP subnet, the VIP on the master first', () => {
-    const enis = resources(tf, 'aws_network_interface');
+  it('secondary-ip: gives the HAProxy pair network interfaces in the VIP subnet, the VIP on the master first', () => {
+    const enis = resources(sipTf, 'aws_network_interface');
     expect(enis).toHaveLength(2);
-    expect(json).toHaveResourceWithProperties(NetworkInterface, {
+    expect(sipJson).toHaveResourceWithProperties(NetworkInterface, {
       private_ip_list_enabled: true,
       private_ip_list: ['10.42.1.21', '10.42.1.230'],
     });
-    expect(json).toHaveResourceWithProperties(NetworkInterface, { private_ip_list: ['10.42.1.22'] });
+    expect(sipJson).toHaveResourceWithProperties(NetworkInterface, { private_ip_list: ['10.42.1.22'] });
     for (const eni of enis) {
       // keepalived moves the VIP; Terraform must not move it back.
       expect((eni.lifecycle as { ignore_changes: string[] }).ignore_changes).toEqual(
         expect.arrayContaining(['private_ip_list', 'private_ips']),
       );
-      expect(resourcesByAddress(tf, 'aws_subnet').get(referencedAddress(eni.subnet_id)!)?.cidr_block).toBe(
+      expect(resourcesByAddress(sipTf, 'aws_subnet').get(referencedAddress(eni.subnet_id)!)?.cidr_block).toBe(
         '10.42.1.0/24',
       );
     }
-    const eniAddresses = Object.keys(tf.resource.aws_network_interface!).map(
+    const eniAddresses = Object.keys(sipTf.resource.aws_network_interface!).map(
       (k) => `aws_network_interface.${k}`,
     );
     for (const h of fd.haproxy) {
-      const inst = resources(tf, 'aws_instance').find(
+      const inst = resources(sipTf, 'aws_instance').find(
         (i) => (i.tags as Record<string, string>).Name === h.name,
       )!;
       expect(inst.instance_type).toBe('t3.small');
@@ -132,8 +138,8 @@ describe('warren-dev', () => {
     }
   });
 
-  it('lets the HAProxy role assign private IPs only on the two interfaces of the pair', () => {
-    const policies = resources(tf, 'aws_iam_role_policy').map((p) => ({
+  it('secondary-ip: lets the HAProxy role assign private IPs only on the two interfaces of the pair', () => {
+    const policies = resources(sipTf, 'aws_iam_role_policy').map((p) => ({
       name: p.name,
       doc: JSON.parse(String(p.policy)) as {
         Statement: { Action: string | string[]; Resource: string | string[] }[];
@@ -145,7 +151,7 @@ describe('warren-dev', () => {
     )!;
     // warren-vip-notify assigns with --allow-reassignment and never unassigns.
     expect([move.Action].flat()).toEqual(['ec2:AssignPrivateIpAddresses']);
-    const eniArns = Object.keys(tf.resource.aws_network_interface!).map(
+    const eniArns = Object.keys(sipTf.resource.aws_network_interface!).map(
       (k) => `\${aws_network_interface.${k}.arn}`,
     );
     expect([move.Resource].flat().sort()).toEqual(eniArns.sort());
@@ -196,9 +202,9 @@ describe('warren-dev', () => {
   });
 
   it('outputs the VIP endpoint, the URLs and the parameter names', () => {
-    expect(tf.output.endpoint!.value).toBe('10.42.1.230');
-    expect(tf.output.amqp_url!.value).toBe('amqp://10.42.1.230:5672');
-    expect(tf.output.management_url!.value).toBe('http://10.42.1.230:15672/');
+    expect(tf.output.endpoint!.value).toBe('192.168.1.230');
+    expect(tf.output.amqp_url!.value).toBe('amqp://192.168.1.230:5672');
+    expect(tf.output.management_url!.value).toBe('http://192.168.1.230:15672/');
     expect(tf.output.secret_parameters!.value).toEqual(
       Object.fromEntries(SECRET_KEYS.map((k) => [k, `/warren/dev/${k}`])),
     );

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import dev from '../../environments/dev';
 import elb from '../../environments/elb';
+import { secondaryIpDev } from '../support/secondary-ip-dev';
 import { TopologyError, UBUNTU_RELEASES, validateTopology, type EnvironmentInput } from '../../topology';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -129,14 +130,14 @@ describe('validation refuses', () => {
     ],
     [
       'a VIP outside the HAProxy subnet',
-      dev,
+      secondaryIpDev,
       (e) => (e.frontDoor.vip = '10.42.2.230'),
       'frontDoor.vip',
       /outside subnet 'a'/,
     ],
     [
       'keepalived peers in different subnets',
-      dev,
+      secondaryIpDev,
       (e) => Object.assign(e.frontDoor.haproxy[1], { subnet: 'b', ip: '10.42.2.22' }),
       'frontDoor.haproxy[1].subnet',
       /share a subnet/,
@@ -498,13 +499,13 @@ describe('frontDoor.vipMode', () => {
     Object.assign(e.frontDoor.haproxy[1], { subnet: 'b', ip: '10.42.2.22' });
   };
   const overlayDev = () => {
-    const e = structuredClone(dev) as Mutable;
+    const e = structuredClone(secondaryIpDev) as Mutable;
     overlay(e);
     return e as EnvironmentInput;
   };
 
   it("defaults to 'secondary-ip' (existing files keep their meaning)", () => {
-    const t = validateTopology(dev);
+    const t = validateTopology(secondaryIpDev);
     expect(t.frontDoor.kind === 'keepalived' && t.frontDoor.vipMode).toBe('secondary-ip');
   });
 
@@ -603,7 +604,7 @@ describe('frontDoor.vipMode', () => {
     ['an unknown mode', (e) => (e.frontDoor.vipMode = 'eip'), 'frontDoor.vipMode', /./],
   ];
   it.each(cases)('refuses %s', (_name, mutate, path, pattern) => {
-    expectIssue(refuse(dev, mutate), path, pattern);
+    expectIssue(refuse(secondaryIpDev, mutate), path, pattern);
   });
 
   it('refuses vipMode on an NLB front door (it has no VIP)', () => {
