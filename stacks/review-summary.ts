@@ -144,14 +144,17 @@ export function renderReviewSummary(input: ReviewInput): string {
     securityGroupName(t, h.role),
   ]);
   if (fd.kind === 'keepalived') {
-    const subnet = fd.haproxy[0]!.subnet;
+    // An overlay VIP lies in no subnet (its /32 routes carry it to whichever AZ holds it).
+    const subnet = fd.vipMode === 'overlay' ? undefined : fd.haproxy[0]!.subnet;
     hostRows.push([
       '(VIP)',
       'keepalived VIP',
-      subnet,
-      azOf(subnet),
+      subnet ?? 'none (routed)',
+      subnet ? azOf(subnet) : 'either',
       fd.vip,
-      `secondary IP, starts on ${masterOf(t)}`,
+      fd.vipMode === 'overlay'
+        ? `overlay (outside the VPC), routed to ${masterOf(t)} first`
+        : `secondary IP, starts on ${masterOf(t)}`,
       '',
     ]);
   } else {

@@ -174,7 +174,10 @@ describe('what the gate accepts, later steps accept', () => {
           });
           expect(stacks).toHaveLength(1);
         }),
-        { numRuns: 60 },
+        // A fixed seed: the run must accept enough mutations to mean something (the test below),
+        // and a random seed made that count, not the code, decide the verdict now and then.
+        // WARREN_FUZZ_SEED explores other inputs by hand.
+        { numRuns: 60, seed: Number(process.env.WARREN_FUZZ_SEED ?? 20261202) },
       );
     },
     240_000,
