@@ -22,6 +22,7 @@ import {
 } from '../../roll';
 import { loadEnvironment } from '../../workspace';
 import { craftState, OLD_RABBIT_AMI, synthesizeDev, useFakeTerraform, type SynthesizedDev } from './helpers';
+import { LOOPBACK_AWS_ENV } from '../support/loopback-aws';
 
 let dev: SynthesizedDev;
 const saved = { ...process.env };
@@ -347,11 +348,7 @@ describe.runIf(awsCli)('the administrator password from SSM', () => {
     const env0 = { ...process.env };
     Object.assign(process.env, {
       WARREN_SSM_ENDPOINT_URL: `http://127.0.0.1:${(ssm.address() as AddressInfo).port}`,
-      AWS_ACCESS_KEY_ID: 'AKIDLOOPBACKTESTONLY',
-      AWS_SECRET_ACCESS_KEY: 'loopback-test-only',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...LOOPBACK_AWS_ENV,
     });
     try {
       const t = loadEnvironment('dev').topology;

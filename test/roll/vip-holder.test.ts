@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsVipHolder } from '../../aws/vip-holder';
 import type { Topology } from '../../topology';
 import { loadEnvironment } from '../../workspace';
+import { LOOPBACK_AWS_ENV } from '../support/loopback-aws';
 
 const awsCli = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
 
@@ -105,11 +106,7 @@ describe.runIf(awsCli)('the VIP holder on AWS', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     Object.assign(process.env, {
       WARREN_EC2_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      AWS_ACCESS_KEY_ID: 'AKIDLOOPBACKTESTONLY',
-      AWS_SECRET_ACCESS_KEY: 'loopback-test-only',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...LOOPBACK_AWS_ENV,
     });
   });
   afterAll(async () => {

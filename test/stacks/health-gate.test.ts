@@ -12,6 +12,7 @@ import { terraformLiteral } from '../../stacks';
 import { ADMIN_USERNAME } from '../../topology';
 import { buildStack, envTopology, parse, resources, synth } from './helpers';
 import { startLoopbackManagement, type LoopbackManagement } from './loopback-management';
+import { LOOPBACK_AWS_ENV } from '../support/loopback-aws';
 
 const gate = resources(
   parse(synth(buildStack(await envTopology('dev'), { healthGate: { script: healthGateScript() } }))),
@@ -80,11 +81,7 @@ function runGate(overrides: Record<string, string>): Promise<{ code: number | nu
     WARREN_SSM_ENDPOINT_URL: ssmUrl,
     WARREN_GATE_INTERVAL: '1',
     WARREN_GATE_TIMEOUT: '6',
-    AWS_ACCESS_KEY_ID: 'AKIDLOOPBACKTESTONLY',
-    AWS_SECRET_ACCESS_KEY: 'loopback-test-only',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...LOOPBACK_AWS_ENV,
     ...overrides,
   };
   const [shell, flag] = exec.interpreter as [string, string];
