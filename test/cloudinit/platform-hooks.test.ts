@@ -8,6 +8,7 @@ import { renderPlatformEnv, renderWarrenEnv } from '../../cloudinit';
 import { validateTopology, type Topology } from '../../topology';
 import dev from '../../environments/dev';
 import { run, SCRIPTS_DIR, topologyNamed, withTempDir } from './helpers';
+import { secondaryIpDev } from '../support/secondary-ip-dev';
 
 /** A temp root with platform.env and warren.env for `platform`, plus recording `aws` and `curl`. */
 function sandbox<T>(
@@ -105,7 +106,8 @@ function vipSandbox<T>(
       routes: () => string[];
     },
   ) => T,
-  t: Topology = topologyNamed('dev'),
+  // The secondary-ip layout (dev ships an overlay VIP now); the overlay cases pass their own.
+  t: Topology = validateTopology(secondaryIpDev),
 ): T {
   return withTempDir('vip', (dir) => {
     const bin = path.join(dir, 'bin');
