@@ -20,6 +20,7 @@ export {
 export {
   LAB_DATA_DEVICE,
   LAB_ROUTER_NETNS,
+  LAB_ONLY_PLATFORM_KEYS,
   PLATFORMS,
   renderPlatformEnv,
   type Platform,

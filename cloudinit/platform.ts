@@ -22,6 +22,13 @@ export const LAB_DATA_DEVICE = '/dev/warren-data';
  */
 export const LAB_ROUTER_NETNS = '/run/warren-lab/router-netns';
 
+/**
+ * The hooks only the lab's platform file declares: where its stand-in for the AWS route call finds the
+ * VPC router. AWS has no such thing to point at, so its file leaves them out rather than carry an
+ * empty value.
+ */
+export const LAB_ONLY_PLATFORM_KEYS: readonly string[] = ['WARREN_LAB_ROUTER_NETNS'];
+
 /** What only the stack knows, for one host's user-data. */
 export interface UserDataOptions {
   /**
