@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError, type Topology } from '../topology';
+import { TopologyError, UserError, validateTopology, type Topology } from '../topology';
 import type { LabHostPlan, LabPlan, LabRole } from './lab-plan';
 import type { ProcessRef } from './lab-instance';
 import type { VolumeState } from './lab-volume';
@@ -89,7 +89,28 @@ export function readState(env: string): LabState | undefined {
   if (typeof state.topology !== 'object' || state.topology === null) throw damaged('no topology');
   if (typeof state.bridgeNetns !== 'string' || typeof state.image !== 'string')
     throw damaged('no bridge or image');
-  return state as LabState;
+  return { ...(state as LabState), topology: recordedTopology(env, file, state.topology) };
+}
+
+/**
+ * The recorded topology, through today's gate again: a field this warren added since the lab was
+ * booted gets its default (a replace or roll would otherwise render `undefined` into user-data), and
+ * a topology today's rules refuse stops here instead of half-rendering. Resolution is idempotent
+ * (test/lab-state/recorded-topology.test.ts), so an unchanged warren reads back exactly what it wrote.
+ */
+function recordedTopology(env: string, file: string, recorded: Topology): Topology {
+  const { source, ...rest } = recorded;
+  try {
+    const t = validateTopology(rest, file);
+    return source === undefined ? t : { ...t, source };
+  } catch (e) {
+    if (!(e instanceof TopologyError)) throw e;
+    throw new LabStateError(
+      `the ${env} lab was booted by another version of warren, and the topology recorded in ${file} ` +
+        `no longer passes its checks:\n${e.message}\n` +
+        `Boot it again from the environment file: npm run lab -- down --env ${env} && npm run lab -- up --env ${env}`,
+    );
+  }
 }
 
 export function writeState(state: LabState): void {

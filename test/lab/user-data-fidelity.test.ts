@@ -102,7 +102,7 @@ describe.each(listEnvironments())('user-data of %s: stack and lab', (env) => {
         c
           .split('\n')
           .filter((l) => /^[A-Z_]+=/.test(l))
-          .map((l) => l.split('=')[0]);
+          .map((l) => l.slice(0, l.indexOf('=')));
       // The same hooks on both platforms, but for the declared lab-only ones, which the lab always sets.
       expect(keys(labHooks).filter((k) => !LAB_ONLY_PLATFORM_KEYS.includes(k))).toEqual(keys(awsHooks));
       for (const k of LAB_ONLY_PLATFORM_KEYS) expect(keys(labHooks)).toContain(k);
