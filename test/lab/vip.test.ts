@@ -21,6 +21,21 @@ const ipOf = (host: string) =>
 const timerActive = async (host: string) =>
   (await inHost(ENV, host, ['systemctl', 'show', '-p', 'ActiveState', '--value', TIMER])).trim() === 'active';
 
+/** What the notify hook (and its reconcile timer) logged on a host. */
+const notifyJournal = (host: string) =>
+  inHost(ENV, host, ['journalctl', '-t', 'warren-vip-notify', '--no-pager', '-o', 'cat']);
+
+/** 500 messages published and consumed by a client through the front door's address. */
+async function expectRoundTripThroughFrontDoor(lab: LabStatus): Promise<void> {
+  const r = await fromClient<{ published: number; consumed: number }>(ENV, 'amqp-roundtrip.ts', [
+    lab.endpoint.address,
+    String(lab.endpoint.amqpPort),
+    lab.credentials,
+    '500',
+  ]);
+  expect(r).toMatchObject({ published: 500, consumed: 500 });
+}
+
 describe.skipIf(t.frontDoor.kind !== 'keepalived')(`keepalived VIP platform path on the ${ENV} lab`, () => {
   let master = '';
   let backup = '';
@@ -40,14 +55,7 @@ describe.skipIf(t.frontDoor.kind !== 'keepalived')(`keepalived VIP platform path
     expect(await labVrrpState(ENV, backup)).toBe('backup');
     expect(await timerActive(master)).toBe(true);
     expect(await timerActive(backup)).toBe(false);
-    const journal = await inHost(ENV, master, [
-      'journalctl',
-      '-t',
-      'warren-vip-notify',
-      '--no-pager',
-      '-o',
-      'cat',
-    ]);
+    const journal = await notifyJournal(master);
     expect(journal).toMatch(
       new RegExp(`attempt 1/5: VIP ${vip.replace(/\./g, '\\.')} moved to ${master} and confirmed \\(lab\\)`),
     );
@@ -62,14 +70,7 @@ describe.skipIf(t.frontDoor.kind !== 'keepalived')(`keepalived VIP platform path
       async () => ((await labVipAssignedTo(ENV, master)) === master ? true : undefined),
       500,
     );
-    const journal = await inHost(ENV, master, [
-      'journalctl',
-      '-t',
-      'warren-vip-notify',
-      '--no-pager',
-      '-o',
-      'cat',
-    ]);
+    const journal = await notifyJournal(master);
     expect(journal).toMatch(/reconcile: this host is MASTER but the platform does not route VIP/);
     expect(await labVipHolder(ENV)).toBe(master);
   });
@@ -81,13 +82,7 @@ describe.skipIf(t.frontDoor.kind !== 'keepalived')(`keepalived VIP platform path
         (await labVipRoute(ENV)) === ipOf(master) ? true : undefined,
       );
       expect(await labVipHolder(ENV)).toBe(master);
-      const r = await fromClient<{ published: number; consumed: number }>(ENV, 'amqp-roundtrip.ts', [
-        lab.endpoint.address,
-        String(lab.endpoint.amqpPort),
-        lab.credentials,
-        '500',
-      ]);
-      expect(r).toMatchObject({ published: 500, consumed: 500 });
+      await expectRoundTripThroughFrontDoor(lab);
     },
   );
 
@@ -117,26 +112,13 @@ describe.skipIf(t.frontDoor.kind !== 'keepalived')(`keepalived VIP platform path
           (await labVipRoute(ENV)) === ipOf(backup) ? true : undefined,
         );
         expect(await labVipHolder(ENV)).toBe(backup);
-        const r = await fromClient<{ published: number; consumed: number }>(ENV, 'amqp-roundtrip.ts', [
-          lab.endpoint.address,
-          String(lab.endpoint.amqpPort),
-          lab.credentials,
-          '500',
-        ]);
-        expect(r).toMatchObject({ published: 500, consumed: 500 });
+        await expectRoundTripThroughFrontDoor(lab);
         // The cut host either gave up itself (keepalived's FAULT on a link without carrier) or still
         // believes it is MASTER (it hears no adverts) and its reconcile runs; then its stand-in refuses
         // with the link down. Either way the route stays with the new master.
         await waitFor('the cut master to give the VIP up or be refused', 60_000, async () => {
           if ((await labVrrpState(ENV, master)) === 'fault') return true;
-          const j = await inHost(ENV, master, [
-            'journalctl',
-            '-t',
-            'warren-vip-notify',
-            '--no-pager',
-            '-o',
-            'cat',
-          ]);
+          const j = await notifyJournal(master);
           return j.includes("this host's link is down: the lab's VPC router is out of reach")
             ? true
             : undefined;
