@@ -11,6 +11,7 @@ import path from 'node:path';
 import {
   ADMIN_USERNAME,
   hostsOf,
+  plaintextOn,
   PORTS,
   rabbitNodeName,
   ssmPrefix,
@@ -19,7 +20,14 @@ import {
   WarrenError,
   type Topology,
 } from '../topology';
-import { managementClusterClient, RollError, rollHosts, type RollAdapter, type RollHost } from '../roll';
+import {
+  caFetch,
+  managementClusterClient,
+  RollError,
+  rollHosts,
+  type RollAdapter,
+  type RollHost,
+} from '../roll';
 import { run, waitFor, type LoadedEnvironment } from '../workspace';
 import { nodeSetImplications, replacementTargets, rollDiff, type RollDiff } from './roll-diff';
 import { terraformIn } from './roll-terraform';
@@ -35,9 +43,14 @@ export interface AwsRollOptions {
   readonly onProgress?: (line: string) => void;
   /**
    * Where each host's management API answers (and, for nodes, the Erlang node name).
-   * @default http://<host ip>:15672, rabbit@<host>
+   * @default http://<host ip>:15672, rabbit@<host>; https://<host ip>:15671 with `rabbitmq.tls: 'required'`
    */
   readonly endpoints?: Readonly<Record<string, { readonly url: string; readonly node?: string }>>;
+  /**
+   * The CA certificate (PEM) https endpoints are verified against.
+   * @default the deployed stack's `ca_certificate` output (from the Terraform state)
+   */
+  readonly caCertificate?: string;
   /** The administrator's password. @default read from SSM (`/warren/<env>/admin-password`) */
   readonly adminPassword?: () => Promise<string>;
   /** @default 'terraform' */
@@ -145,11 +158,15 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
     return { diff, replaced: [] };
   }
 
+  // With rabbitmq.tls 'required' the nodes serve management only over HTTPS (15671), verified
+  // against the environment's CA: the stack's ca_certificate output, in the state just read.
+  const tls = !plaintextOn(t);
+  const managementPort = tls ? PORTS.managementTls : PORTS.management;
   const endpointOf = (name: string) => {
     const host = all.find((h) => h.name === name)!;
     const given = opts.endpoints?.[name];
     return {
-      url: given?.url ?? `http://${host.ip}:${PORTS.management}`,
+      url: given?.url ?? `${tls ? 'https' : 'http'}://${host.ip}:${managementPort}`,
       node: given?.node ?? rabbitNodeName(name),
     };
   };
@@ -157,15 +174,25 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
   // it every request would time out, so say so before any change (endpoints given = a tunnel of yours).
   if (!t.access.directNodeAccess && opts.endpoints === undefined) {
     throw new RollError(
-      `warren roll reads each node's management API (port ${PORTS.management}) from this machine, and ${t.name}'s nodes accept it only through the front door; set access.directNodeAccess: true (admins in access.adminCidrs may then reach the nodes), deploy, and run warren roll again`,
+      `warren roll reads each node's management API (port ${managementPort}) from this machine, and ${t.name}'s nodes accept it only through the front door; set access.directNodeAccess: true (admins in access.adminCidrs may then reach the nodes), deploy, and run warren roll again`,
     );
   }
   const password = await (opts.adminPassword ?? (() => adminPasswordFromSsm(t)))();
   const nodes = t.rabbitmq.nodes.map((n) => endpointOf(n.name));
+  const ca = opts.caCertificate ?? stateOutput(state, 'ca_certificate');
+  if (nodes.some((n) => n.url.startsWith('https:')) && ca === undefined)
+    throw new RollError(
+      `warren roll verifies the nodes' management API over HTTPS against the environment's CA, and the deployed ${stack} state has no ca_certificate output; deploy the stack (rabbitmq.tls on) and run warren roll again`,
+    );
+  const get = ca === undefined ? fetch : caFetch(ca);
+  // Through an HAProxy host's address a node answers; its certificate names the VIP, not that host.
+  const getThroughFrontDoor =
+    ca === undefined || t.frontDoor.kind !== 'keepalived' ? get : caFetch(ca, t.frontDoor.vip);
   const cluster = managementClusterClient({
     endpoints: nodes,
     username: ADMIN_USERNAME,
     password,
+    fetch: get,
     noCliReason: 'on AWS warren reaches only the management API, which has no drain',
   });
   // Refuse before any change when the management API cannot be reached at all.
@@ -210,7 +237,7 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
         opts.hostTimeoutMs ?? 900_000,
         async () => {
           try {
-            const r = await fetch(url, {
+            const r = await (host.role === 'haproxy' ? getThroughFrontDoor : get)(url, {
               headers: { authorization: auth },
               signal: AbortSignal.timeout(5_000),
             });
@@ -235,4 +262,11 @@ export async function rollAws(loaded: LoadedEnvironment, opts: AwsRollOptions = 
     rerun: opts.rerun ?? `warren roll --env ${t.name}`,
   });
   return { diff, replaced: result.replaced };
+}
+
+/** A root-module output's value in `terraform show -json` state, when it is a string. */
+function stateOutput(state: unknown, name: string): string | undefined {
+  const v = (state as { values?: { outputs?: Record<string, { value?: unknown }> } } | undefined)?.values
+    ?.outputs?.[name]?.value;
+  return typeof v === 'string' ? v : undefined;
 }

@@ -18,6 +18,7 @@ import {
   type Topology,
 } from '../topology';
 import { markerComment } from './marker';
+import { enabledPluginsOf } from './rabbitmq-files';
 import type { RenderedFile } from './rendered-file';
 import { RABBITMQ_TLS } from './tls-files';
 
@@ -80,8 +81,10 @@ function iniListeners(t: Topology): string[] {
     `management.ssl.port = ${PORTS.managementTls}`,
     ...iniTlsOptions(t, 'management.ssl'),
   );
+  // rabbitmq_prometheus runs wherever enabled_plugins enables it: the environment's plugins, or
+  // added by the version (enabledPluginsOf); unconfigured it would open plaintext 15692.
   if (
-    t.rabbitmq.plugins.includes('rabbitmq_prometheus') &&
+    enabledPluginsOf(t).includes('rabbitmq_prometheus') &&
     tlsSupport(t.image.rabbitmq, t.image.erlang).prometheusTls
   ) {
     lines.push(

@@ -8,12 +8,23 @@
  * sooner; the rules, their `for:` durations included, are the ones an operator gets.
  *
  * Started by `lab up` after the cluster answers, stopped by `lab down` by its PID; its files and
- * data are in the lab's state directory (`<state>/<env>/prometheus/`), which `down` removes.
+ * data are in the lab's state directory (`<state>/<env>/prometheus/`), which `down` removes; with
+ * `rabbitmq.tls` on, the lab's CA is copied there under the name prometheus.yml's `ca_file` gives.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
-import { renderAlertRules, renderPrometheusConfig } from '../monitoring';
-import { UserError, type Topology } from '../topology';
+import { prometheusCaFile, renderAlertRules, renderPrometheusConfig } from '../monitoring';
+import { tlsOn, UserError, type Topology } from '../topology';
+import { labCaFile } from './lab-ca';
 import { processAlive, processRef, type ProcessRef } from './lab-instance';
 import { envStateDir, netnsName } from './paths';
 import { run, start, waitFor } from '../workspace';
@@ -81,6 +92,8 @@ export async function startLabPrometheus(
   mkdirSync(path.join(dir, 'data'), { recursive: true, mode: 0o700 });
   const config = renderPrometheusConfig(t, { interval: LAB_PROMETHEUS_INTERVAL });
   for (const f of [config, renderAlertRules(t)]) writeFileSync(path.join(dir, f.name), f.content);
+  // With TLS on, the https jobs verify the nodes against the lab's CA, where an operator puts the stack's.
+  if (tlsOn(t)) copyFileSync(labCaFile(env), path.join(dir, prometheusCaFile(t)));
   const url = `http://${clientIp}:${LAB_PROMETHEUS_PORT}`;
   const log = openSync(path.join(dir, 'prometheus.log'), 'a', 0o600);
   let pid: number | undefined;

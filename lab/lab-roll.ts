@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PORTS, rabbitNodeName, UserError } from '../topology';
+import { plaintextOn, PORTS, rabbitNodeName, UserError } from '../topology';
 import {
   managementClusterClient,
   rollHosts,
@@ -20,6 +20,7 @@ import {
 } from '../roll';
 import { run, waitFor } from '../workspace';
 import { clientNetns, execInHost, labStatus, labTopology, replaceHost } from './lab';
+import { labCaFile } from './lab-ca';
 import { readCredentials } from './lab-secrets';
 import { labVipHolder, labVrrpState } from './lab-vip';
 import { envStateDir } from './paths';
@@ -47,14 +48,17 @@ const curlQuote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"
 /**
  * A fetch that makes the request with curl inside the lab's client namespace (the only place lab
  * traffic comes from). The Authorization header goes through curl's config on stdin, never argv.
+ * An https URL is verified against `caFile` (the lab's CA) when one is given.
  */
 export function labFetch(
   env: string,
+  caFile?: string,
 ): (url: string, init: { headers: Record<string, string> }) => Promise<Response> {
   return async (url, init) => {
     const config = Object.entries(init.headers)
       .map(([k, v]) => `header = ${curlQuote(`${k}: ${v}`)}\n`)
       .join('');
+    const ca = caFile && url.startsWith('https:') ? ['--cacert', caFile] : [];
     const r = await run(
       'ip',
       [
@@ -65,6 +69,7 @@ export function labFetch(
         '-sS',
         '--max-time',
         '8',
+        ...ca,
         '-K',
         '-',
         '-w',
@@ -79,18 +84,22 @@ export function labFetch(
   };
 }
 
-/** The cluster as the roll sees it in the lab: management API from the client, CLI in the node's container. */
+/**
+ * The cluster as the roll sees it in the lab: management API from the client (over HTTPS on 15671,
+ * verified against the lab's CA, when `rabbitmq.tls` is 'required'), CLI in the node's container.
+ */
 export function labClusterClient(env: string): ClusterClient {
   const t = labTopology(env);
   const creds = readCredentials(env);
+  const tls = !plaintextOn(t);
   return managementClusterClient({
     endpoints: t.rabbitmq.nodes.map((n) => ({
       node: rabbitNodeName(n.name),
-      url: `http://${n.ip}:${PORTS.management}`,
+      url: tls ? `https://${n.ip}:${PORTS.managementTls}` : `http://${n.ip}:${PORTS.management}`,
     })),
     username: creds.username,
     password: creds.password,
-    fetch: labFetch(env),
+    fetch: labFetch(env, tls ? labCaFile(env) : undefined),
     nodeCli: (node, tool, args) =>
       execInHost(env, node.replace(/^[^@]*@/, ''), [tool, ...args], { timeoutMs: 300_000 }),
   });

@@ -15,7 +15,7 @@ export {
   type AlertRule,
 } from './alert-rules';
 export type { MonitoringFile } from './monitoring-file';
-export { renderPrometheusConfig, type PrometheusConfigOptions } from './prometheus-config';
+export { prometheusCaFile, renderPrometheusConfig, type PrometheusConfigOptions } from './prometheus-config';
 export { haproxyExporterOf, queueSeriesOf, scrapeJobs, type ScrapeJob } from './scrape-jobs';
 
 /** Every monitoring file of one environment. */

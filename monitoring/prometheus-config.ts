@@ -17,13 +17,24 @@ export interface PrometheusConfigOptions {
   readonly interval?: string;
 }
 
+/**
+ * The CA certificate the https jobs verify the nodes against (`tls_config.ca_file`), relative to
+ * prometheus.yml's own directory (Prometheus resolves it there): the stack's `ca_certificate`
+ * output, saved beside prometheus.yml under this name on the Prometheus host (docs/monitoring.md).
+ */
+export function prometheusCaFile(t: Topology): string {
+  return `warren-${t.name}-ca.pem`;
+}
+
 export function renderPrometheusConfig(t: Topology, opts: PrometheusConfigOptions = {}): MonitoringFile {
   const interval = opts.interval ?? '15s';
+  const jobs = scrapeJobs(t);
   const doc = {
     global: { scrape_interval: interval, evaluation_interval: interval },
     rule_files: ['alerts.yml'],
-    scrape_configs: scrapeJobs(t).map((job) => ({
+    scrape_configs: jobs.map((job) => ({
       job_name: job.name,
+      ...(job.scheme ? { scheme: job.scheme, tls_config: { ca_file: prometheusCaFile(t) } } : {}),
       metrics_path: job.metricsPath,
       ...(job.params ? { params: job.params } : {}),
       static_configs: job.targets.map((target) => ({ targets: [target.address], labels: target.labels })),
@@ -34,6 +45,11 @@ export function renderPrometheusConfig(t: Topology, opts: PrometheusConfigOption
     content:
       monitoringMarker(t, [
         'Prometheus scrape configuration: node_exporter on every host, rabbitmq_prometheus and the HAProxy exporter where the versions have them.',
+        ...(jobs.some((j) => j.scheme === 'https')
+          ? [
+              `rabbitmq_prometheus is scraped over TLS: save the stack's ca_certificate output beside this file as ${prometheusCaFile(t)}.`,
+            ]
+          : []),
       ]) + dump(doc, { lineWidth: -1, noRefs: true }),
   };
 }

@@ -8,6 +8,8 @@ import {
   hostsOf,
   PORTS,
   rabbitCapabilities,
+  tlsOn,
+  tlsSupport,
   type HostRole,
   type Topology,
 } from '../topology';
@@ -21,6 +23,8 @@ export interface ScrapeTarget {
 
 export interface ScrapeJob {
   readonly name: JobName;
+  /** 'https' (rabbitmq_prometheus on 15691, verified against the environment's CA) with `rabbitmq.tls` on. @default 'http' */
+  readonly scheme?: 'https';
   readonly metricsPath: string;
   readonly params?: Readonly<Record<string, readonly string[]>>;
   readonly targets: readonly ScrapeTarget[];
@@ -60,24 +64,22 @@ export function scrapeJobs(t: Topology): ScrapeJob[] {
   ];
   const queues = queueSeriesOf(t);
   if (queues) {
-    jobs.push({
-      name: 'rabbitmq',
-      metricsPath: '/metrics',
-      targets: on('rabbitmq', PORTS.rabbitmqPrometheus),
-    });
+    // With TLS on, rabbitmq_prometheus is scraped over TLS (15691), the only port a 'required' node serves it on.
+    const tls = tlsOn(t) && tlsSupport(t.image.rabbitmq, t.image.erlang).prometheusTls;
+    const rabbit = {
+      ...(tls ? { scheme: 'https' as const } : {}),
+      targets: on('rabbitmq', tls ? PORTS.rabbitmqPrometheusTls : PORTS.rabbitmqPrometheus),
+    };
+    jobs.push({ name: 'rabbitmq', metricsPath: '/metrics', ...rabbit });
     jobs.push(
       queues.prefix === 'rabbitmq_detailed_queue_'
         ? {
             name: 'rabbitmq-queues',
             metricsPath: '/metrics/detailed',
             params: { family: ['queue_coarse_metrics', 'queue_consumer_count'] },
-            targets: on('rabbitmq', PORTS.rabbitmqPrometheus),
+            ...rabbit,
           }
-        : {
-            name: 'rabbitmq-queues',
-            metricsPath: '/metrics/per-object',
-            targets: on('rabbitmq', PORTS.rabbitmqPrometheus),
-          },
+        : { name: 'rabbitmq-queues', metricsPath: '/metrics/per-object', ...rabbit },
     );
   }
   if (haproxyExporterOf(t))

@@ -3,5 +3,6 @@
  * and waits) and the cluster client it asks. Independent of AWS and the lab: each supplies an
  * adapter (see orchestrator.ts). Imports workspace/ and the pure layers.
  */
+export * from './ca-fetch';
 export * from './cluster-client';
 export * from './orchestrator';

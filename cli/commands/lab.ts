@@ -8,6 +8,7 @@ import {
   labDown,
   labStatus,
   labRoll,
+  labTopology,
   labUp,
   partitionHost,
   replaceHost,
@@ -16,7 +17,7 @@ import {
 } from '../../lab';
 import { parseFlags, type Command } from '../command';
 import { ENV_FLAGS, ENV_HELP, selectEnvironment, type LoadedEnvironment } from '../../workspace';
-import { UserError, WarrenError } from '../../topology';
+import { plaintextOn, UserError, WarrenError } from '../../topology';
 
 const HELP = `Usage: warren lab <subcommand> [--env NAME | --topology FILE] [args]
 
@@ -71,8 +72,16 @@ function printStatus(s: LabStatus): void {
       `  ${h.name.padEnd(width)}  ${h.role.padEnd(8)}  ${h.ip.padEnd(15)}  ${h.state.padEnd(11)}  ${h.netns}`,
     );
   }
-  console.log(`endpoint:    amqp://${s.endpoint.address}:${s.endpoint.amqpPort}`);
-  console.log(`management:  http://${s.endpoint.address}:${s.endpoint.managementPort}/`);
+  // With rabbitmq.tls 'required' only the TLS ports answer; with 'optional' both do.
+  if (plaintextOn(labTopology(s.env))) {
+    console.log(`endpoint:    amqp://${s.endpoint.address}:${s.endpoint.amqpPort}`);
+    console.log(`management:  http://${s.endpoint.address}:${s.endpoint.managementPort}/`);
+  }
+  if (s.endpoint.amqpsPort !== undefined && s.caFile !== undefined) {
+    console.log(`endpoint:    amqps://${s.endpoint.address}:${s.endpoint.amqpsPort}`);
+    console.log(`management:  https://${s.endpoint.address}:${s.endpoint.managementTlsPort}/`);
+    console.log(`ca:          ${s.caFile} (the lab's CA: verify the nodes against it)`);
+  }
   console.log(`credentials: ${s.credentials} (username and password of the generated admin)`);
   if (s.prometheus) console.log(`prometheus:  ${s.prometheus} (from the client namespace)`);
   console.log(

@@ -5,14 +5,39 @@
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { LabStatus } from '../index';
+import { labTopology, type LabStatus } from '../index';
+import { plaintextOn } from '../../topology';
 import { PROJECT_ROOT, start } from '../../workspace';
 
 export const AGENT_SCRIPT = join(PROJECT_ROOT, 'lab', 'drills', 'agent.ts');
 
-/** The agent's broker flags: an address (the front door or one node), the AMQP port, the lab's credentials. */
+/**
+ * The AMQP port clients of this lab use: 5671 (AMQPS) when its environment has no plaintext
+ * listener (`rabbitmq.tls: 'required'`), else the plaintext port.
+ */
+export function labAmqpPort(status: LabStatus): number {
+  return labTlsRequired(status) ? status.endpoint.amqpsPort! : status.endpoint.amqpPort;
+}
+
+function labTlsRequired(status: LabStatus): boolean {
+  return !plaintextOn(labTopology(status.env)) && status.caFile !== undefined;
+}
+
+/**
+ * The agent's broker flags: an address (the front door or one node), the AMQP port, the lab's
+ * credentials; with `rabbitmq.tls: 'required'` AMQPS on 5671 verifying the lab's CA (for the
+ * address: the certificates carry each node's IP and the front door's).
+ */
 export function brokerArgs(host: string, status: LabStatus): string[] {
-  return ['--host', host, '--port', String(status.endpoint.amqpPort), '--credentials', status.credentials];
+  return [
+    '--host',
+    host,
+    '--port',
+    String(labAmqpPort(status)),
+    '--credentials',
+    status.credentials,
+    ...(labTlsRequired(status) ? ['--ca', status.caFile!] : []),
+  ];
 }
 
 export interface AgentEvent {

@@ -5,13 +5,16 @@
  * stderr, and prints exactly one JSON result on stdout when it ends. It ends after --duration-ms, or
  * when the parent writes `stop` (or closes stdin) when no duration was given.
  *
- *   agent.ts load  --host H [--port 5672] --credentials FILE --queue Q [--queue-type classic|quorum]
- *                  [--rate N] [--batch N] [--message-bytes N] [--duration-ms N] [--keep-queue]
+ *   agent.ts load  --host H [--port 5672] --credentials FILE [--ca FILE [--servername NAME]] --queue Q
+ *                  [--queue-type classic|quorum] [--rate N] [--batch N] [--message-bytes N] [--duration-ms N]
+ *                  [--keep-queue]
  *   agent.ts probe --host H [--port 5672] [--interval-ms 50] [--duration-ms N]
- *   agent.ts connect --host H [--port 5672] --credentials FILE [--duration-ms N]   (AMQP handshake + channel,
- *                  retried until it works or the duration (default 60 s) ends)
+ *   agent.ts connect --host H [--port 5672] --credentials FILE [--ca FILE [--servername NAME]] [--duration-ms N]
+ *                  (AMQP handshake + channel, retried until it works or the duration (default 60 s) ends)
  *
- * The password comes from the credentials file (JSON with username and password), never from argv.
+ * With --ca the agent speaks AMQPS (default port 5671), verifying the broker's certificate against
+ * that CA (PEM) for --servername, or else for the address it connects to (an IP: the certificate's
+ * IP names). The password comes from the credentials file (JSON with username and password), never from argv.
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -41,6 +44,8 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       credentials: { type: 'string' },
+      ca: { type: 'string' },
+      servername: { type: 'string' },
       queue: { type: 'string' },
       'queue-type': { type: 'string' },
       rate: { type: 'string' },
@@ -53,7 +58,11 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
   });
   if (!values.host) throw new Error('--host is required');
-  const port = num(values.port, 'port') ?? 5672;
+  const tls = values.ca
+    ? { ca: readFileSync(values.ca, 'utf8'), ...(values.servername ? { servername: values.servername } : {}) }
+    : undefined;
+  if (values.servername && !tls) throw new Error('--servername needs --ca');
+  const port = num(values.port, 'port') ?? (tls ? 5671 : 5672);
   const durationMs = num(values['duration-ms'], 'duration-ms');
   const log = (o: object) => process.stderr.write(`${JSON.stringify(o)}\n`);
 
@@ -88,8 +97,18 @@ async function main(argv: string[]): Promise<void> {
     for (let attempts = 1; Date.now() < deadline; attempts++) {
       try {
         const conn = await amqp.connect(
-          { hostname: values.host, port, username: creds.username, password: creds.password, heartbeat: 5 },
-          { timeout: 2_000 },
+          {
+            protocol: tls ? 'amqps' : 'amqp',
+            hostname: values.host,
+            port,
+            username: creds.username,
+            password: creds.password,
+            heartbeat: 5,
+          },
+          {
+            timeout: 2_000,
+            ...(tls ? { ca: [tls.ca], ...(tls.servername ? { servername: tls.servername } : {}) } : {}),
+          },
         );
         conn.on('error', () => {});
         await conn.createChannel();
@@ -111,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
   const run = startLoad({
     host: values.host,
     port,
+    ...(tls ? { tls } : {}),
     username: creds.username,
     password: creds.password,
     queue: values.queue,

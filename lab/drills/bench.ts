@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { clientNetns, labDown, labStatus, labUp, labVipHolder, type LabStatus } from '../index';
 import { labVrrpState } from '../lab-vip';
 import { type Topology } from '../../topology';
-import { brokerArgs, startAgent } from './agent-process';
+import { brokerArgs, labAmqpPort, startAgent } from './agent-process';
 import { haproxyHosts, holds, rabbitHosts, requireLab, waitHealthy } from './cluster-view';
 import { drillsFor } from './drills';
 import { runDrill, type Drill, type DrillResult } from './drill-runner';
@@ -361,7 +361,7 @@ async function timeVipFailover(
     '--host',
     vip,
     '--port',
-    String(status.endpoint.amqpPort),
+    String(labAmqpPort(status)),
   ]);
   const load = onTimeline
     ? startAgent<LoadResult>(clientNetns(env), [
@@ -392,8 +392,7 @@ async function timeVipFailover(
     const movedAt = Date.now();
     probe.stop();
     const p = await probe.result;
-    if (p.endedDown)
-      throw new Error(`${vip}:${status.endpoint.amqpPort} did not answer again after the failover`);
+    if (p.endedDown) throw new Error(`${vip}:${labAmqpPort(status)} did not answer again after the failover`);
     // The failover's outage: the one that began after the kill (a probe may also have blipped before).
     const outage = p.outages
       .filter((o) => p.startedAt + o.endMs >= killedAt)

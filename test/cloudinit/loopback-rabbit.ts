@@ -1,23 +1,35 @@
 /**
  * Real RabbitMQ nodes (the installed 3.10) on 127.0.0.1 for the cloudinit tests, configured with the
- * rendered files of an environment: listeners moved to private ports (the only change), and the facts
- * and secrets the boot scripts read. The nodes, their epmd and their cleanup by PID are
+ * rendered files of an environment: listeners moved to private ports (the only change; with
+ * rabbitmq.tls 'required' the TLS listeners, and the node's certificate files pointed at ones an
+ * openssl CA made for localhost), and the facts and secrets the boot scripts read. The nodes, their epmd and their cleanup by PID are
  * test/support/loopback-rabbit.ts's.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderHostFiles, warrenEnvVars } from '../../cloudinit';
+import { RABBITMQ_TLS } from '../../cloudinit/tls-files';
+import { ensureCa, ensureHostCert } from '../../lab/lab-ca';
 import { PORTS, rabbitCliDialect, type Topology } from '../../topology';
 import { RABBIT_BIN, startLoopbackRabbit, type LoopbackNode } from '../support/loopback-rabbit';
 import { portOpen } from '../support/ports';
 import { run, SCRIPTS_DIR } from './helpers';
 
+/** The node's TLS files for a loopback node: what the rendered /etc/rabbitmq/tls paths become. */
+export interface LoopbackTlsFiles {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
 /**
  * The rendered config with its listeners moved to private loopback ports (the only change). With
  * rabbitmq_prometheus enabled (3.8+, always the ini format) its listener moves too: every node
- * would otherwise take 15692, and the second one on this machine would fail to start.
+ * would otherwise take 15692, and the second one on this machine would fail to start. A config
+ * with no plaintext listener (rabbitmq.tls 'required', ini format) gets its TLS listeners on those
+ * ports instead, and its certificate paths replaced by `tls`.
  */
 export function loopbackConfig(
   content: string,
@@ -25,7 +37,32 @@ export function loopbackConfig(
   amqp: number,
   mgmt: number,
   prometheus?: number,
+  tls?: LoopbackTlsFiles,
 ): string {
+  if (format === 'ini' && /^listeners\.tcp = none$/m.test(content)) {
+    if (!tls) throw new Error('a TLS-only rabbitmq.conf needs the node certificate files (tls)');
+    const out = content
+      .replace(`listeners.ssl.default = ${PORTS.amqps}`, `listeners.ssl.default = 127.0.0.1:${amqp}`)
+      .replace(
+        `management.ssl.port = ${PORTS.managementTls}`,
+        `management.ssl.port = ${mgmt}\nmanagement.ssl.ip = 127.0.0.1`,
+      )
+      .replace(
+        `prometheus.ssl.port = ${PORTS.rabbitmqPrometheusTls}`,
+        `prometheus.ssl.port = ${prometheus}\nprometheus.ssl.ip = 127.0.0.1`,
+      )
+      .replaceAll(RABBITMQ_TLS.ca, tls.ca)
+      .replaceAll(RABBITMQ_TLS.cert, tls.cert)
+      .replaceAll(RABBITMQ_TLS.key, tls.key);
+    if (
+      !out.includes(`127.0.0.1:${amqp}`) ||
+      !out.includes(`management.ssl.port = ${mgmt}`) ||
+      (prometheus !== undefined && !out.includes(`prometheus.ssl.port = ${prometheus}`)) ||
+      out.includes('/etc/rabbitmq/tls/')
+    )
+      throw new Error('the TLS listener lines changed shape; update loopbackConfig');
+    return out;
+  }
   const out =
     format === 'classic'
       ? content
@@ -57,6 +94,8 @@ export interface LoopbackCluster {
   readonly nodes: readonly ClusterNode[];
   /** The admin password in the lab-style secrets dir. */
   readonly password: string;
+  /** The CA the nodes' certificates verify against, when the config is TLS-only. */
+  readonly caFile?: string;
   /** Starts a node (not waiting). */
   start(node: ClusterNode): void;
   /** Waits, bounded, until the RabbitMQ app runs on the node. */
@@ -94,6 +133,16 @@ async function pickBase(count: number): Promise<{ amqp: number; epmd: number }> 
   );
 }
 
+/** A CA and a localhost certificate (lab/lab-ca.ts, as the lab makes them), readable by the node. */
+function loopbackTls(dir: string): LoopbackTlsFiles {
+  const root = path.join(dir, 'tls');
+  const ca = ensureCa(root, 'warren loopback CA');
+  const host = ensureHostCert(root, ca, 'localhost', { dns: ['localhost'], ips: ['127.0.0.1'] });
+  chmodSync(path.join(root, 'private'), 0o755);
+  chmodSync(host.key, 0o644);
+  return { ca: ca.cert, cert: host.cert, key: host.key };
+}
+
 /** The lab-style secrets dir with the admin password, and the platform file naming it. */
 function writeSecrets(dir: string, password: string): string {
   mkdirSync(path.join(dir, 'secrets'));
@@ -116,8 +165,10 @@ export async function loopbackCluster(t: Topology, names: readonly string[]): Pr
   const rabbit = await startLoopbackRabbit({ prefix: 'cloudinit-rabbit', epmdPort: base.epmd });
   const password = randomBytes(12).toString('hex');
   let nodes: ClusterNode[];
+  let tls: LoopbackTlsFiles | undefined;
   try {
     const platformFile = writeSecrets(rabbit.dir, password);
+    tls = config.content.includes(RABBITMQ_TLS.cert) ? loopbackTls(rabbit.dir) : undefined;
     nodes = names.map((name, i) => {
       const amqpPort = base.amqp + i;
       const mgmtPort = base.amqp + 10000 + i;
@@ -132,6 +183,7 @@ export async function loopbackCluster(t: Topology, names: readonly string[]): Pr
             amqpPort,
             mgmtPort,
             plugins.content.includes('rabbitmq_prometheus') ? base.amqp + 30000 + i : undefined,
+            tls,
           ),
         },
         enabledPlugins: plugins.content,
@@ -169,6 +221,7 @@ export async function loopbackCluster(t: Topology, names: readonly string[]): Pr
   const cluster: LoopbackCluster = {
     nodes,
     password,
+    ...(tls ? { caFile: tls.ca } : {}),
     start(node) {
       rabbit.start(node);
     },

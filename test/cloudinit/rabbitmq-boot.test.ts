@@ -1,8 +1,9 @@
 // RabbitMQ itself accepts every configuration format warren emits: the installed 3.10 boots on the
 // rendered files of each shipped environment (classic rabbitmq.config for the 3.5.7 profile,
-// rabbitmq.conf for 3.13 and for 4.1 with the PROXY protocol), on loopback, and the boot script's
+// rabbitmq.conf for 3.13 and for 4.1 with the PROXY protocol and TLS only), on loopback, and the boot script's
 // steps run against it for real: it names the cluster, creates the admin, applies the policy, and a
 // second run changes nothing.
+import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_USERNAME } from '../../topology';
@@ -17,7 +18,7 @@ const NODE = 'rabbit@localhost';
 const cases = [
   { env: 'dev', what: 'classic rabbitmq.config (3.5.7 profile)' },
   { env: 'elb', what: 'rabbitmq.conf (3.13 profile)' },
-  { env: 'lts', what: 'rabbitmq.conf with proxy_protocol (4.1 profile)' },
+  { env: 'lts', what: "rabbitmq.conf with proxy_protocol and rabbitmq.tls 'required' (4.1 profile)" },
 ];
 
 describe('RabbitMQ boots on every configuration format warren emits', () => {
@@ -88,12 +89,15 @@ describe('RabbitMQ boots on every configuration format warren emits', () => {
         expect(second.code, second.out).toBe(0);
         expect(second.out).not.toMatch(/creating|applying|naming|starts cluster|joining/);
 
-        // AMQP: the admin logs in (directly, unless only a PROXY-protocol proxy may connect).
-        const url = `amqp://${ADMIN_USERNAME}:${cluster.password}@127.0.0.1:${node.amqpPort}`;
+        // AMQP (AMQPS verifying the CA when the config is TLS-only, as lts's): the admin logs in
+        // (directly, unless only a PROXY-protocol proxy may connect).
+        const scheme = cluster.caFile ? 'amqps' : 'amqp';
+        const url = `${scheme}://${ADMIN_USERNAME}:${cluster.password}@127.0.0.1:${node.amqpPort}`;
+        const socket = { timeout: 5000, ...(cluster.caFile ? { ca: [readFileSync(cluster.caFile)] } : {}) };
         if (t.rabbitmq.proxyProtocol) {
-          await expect(amqp.connect(url, { timeout: 5000 })).rejects.toThrow();
+          await expect(amqp.connect(url, socket)).rejects.toThrow();
         } else {
-          const conn = await amqp.connect(url, { timeout: 5000 });
+          const conn = await amqp.connect(url, socket);
           await conn.close();
         }
       } finally {

@@ -27,11 +27,14 @@ const notifyJournal = (host: string) =>
 
 /** 500 messages published and consumed by a client through the front door's address. */
 async function expectRoundTripThroughFrontDoor(lab: LabStatus): Promise<void> {
+  // With rabbitmq.tls 'required' (lts) AMQPS, verifying the lab's CA for the front door's address.
+  const tls = t.rabbitmq.tls === 'required';
   const r = await fromClient<{ published: number; consumed: number }>(ENV, 'amqp-roundtrip.ts', [
     lab.endpoint.address,
-    String(lab.endpoint.amqpPort),
+    String(tls ? lab.endpoint.amqpsPort : lab.endpoint.amqpPort),
     lab.credentials,
     '500',
+    ...(tls ? [lab.caFile!] : []),
   ]);
   expect(r).toMatchObject({ published: 500, consumed: 500 });
 }

@@ -1,12 +1,16 @@
 // The HAProxy exporter frontend as rendered for the lts front door, run by the installed HAProxy 2.6
 // on 127.0.0.1 (ports 46001+; servers pointed at closed loopback ports, so every node is down): it
-// serves the series the front-door rules read, and they say the backend has no server up.
+// serves the series the front-door rules read, and they say the backend has no server up. lts ships
+// rabbitmq.tls 'required': the backends are the TLS ones (passthrough), the stats page is HTTPS with
+// a certificate an openssl CA made (lab/lab-ca.ts), and the exporter stays plain HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAPROXY_CFG_PATH, renderHostFiles, STATS_PASSWORD_VAR } from '../../cloudinit';
+import { HAPROXY_TLS } from '../../cloudinit/tls-files';
+import { ensureCa, ensureHostCert } from '../../lab/lab-ca';
 import { alertRules } from '../../monitoring';
 import { PORTS } from '../../topology';
 import { shippedTopologies } from '../cloudinit/helpers';
@@ -16,6 +20,8 @@ import { waitFor } from '../support/wait-for';
 const BINDS: Record<number, number> = {
   [PORTS.amqp]: 46001,
   [PORTS.management]: 46002,
+  [PORTS.amqps]: 46001,
+  [PORTS.managementTls]: 46002,
   [PORTS.haproxyStats]: 46003,
   [PORTS.haproxyMetrics]: 46004,
 };
@@ -23,12 +29,25 @@ const BINDS: Record<number, number> = {
 const CLOSED = [46011, 46012];
 
 const t = shippedTopologies().find((x) => x.name === 'lts')!;
+/** The client backends' names per rabbitmq.tls: the plaintext ones, or the TLS passthrough ones. */
+const [AMQP_BACKEND, MANAGEMENT_BACKEND] =
+  t.rabbitmq.tls === 'required'
+    ? ['rabbitmq-amqps', 'rabbitmq-management-tls']
+    : ['rabbitmq-amqp', 'rabbitmq-management'];
 let dir: string;
 let haproxy: ChildProcess | undefined;
 
 beforeAll(async () => {
-  await assertPortsFree([...Object.values(BINDS), ...CLOSED]);
+  await assertPortsFree([...new Set(Object.values(BINDS)), ...CLOSED]);
   dir = mkdtempSync(path.join(tmpdir(), 'warren-monitoring-haproxy-'));
+  // The stats page's PEM (certificate, then key) as warren-install-tls writes it.
+  const ca = ensureCa(path.join(dir, 'tls'), 'warren test CA');
+  const host = ensureHostCert(path.join(dir, 'tls'), ca, 'haproxy-01', {
+    dns: ['haproxy-01'],
+    ips: ['127.0.0.1'],
+  });
+  const pem = path.join(dir, 'stats.pem');
+  writeFileSync(pem, readFileSync(host.cert, 'utf8') + readFileSync(host.key, 'utf8'));
   const cfg = renderHostFiles(t, 'haproxy-01', 'lab')
     .find((f) => f.path === HAPROXY_CFG_PATH)!
     .content.split('\n')
@@ -36,9 +55,13 @@ beforeAll(async () => {
     .filter((l) => !/^\s+(chroot|user|group|stats socket|log \/dev\/log)\b/.test(l))
     .map((l) =>
       l
-        .replace(/^(\s+bind ):(\d+)$/, (_, b: string, p: string) => `${b}127.0.0.1:${BINDS[Number(p)]}`)
+        .replace(
+          /^(\s+bind ):(\d+)( ssl crt \S+)?$/,
+          (_, b: string, p: string, ssl?: string) =>
+            `${b}127.0.0.1:${BINDS[Number(p)]}${ssl ? ssl.replace(HAPROXY_TLS.pem, pem) : ''}`,
+        )
         .replace(/^(\s+server \S+ )\S+ check port (\d+)/, (_, s: string, p: string) => {
-          const closed = CLOSED[Number(p) === PORTS.amqp ? 0 : 1];
+          const closed = CLOSED[Number(p) === PORTS.amqp || Number(p) === PORTS.amqps ? 0 : 1];
           return `${s}127.0.0.1:${closed} check port ${closed}`;
         }),
     )
@@ -72,13 +95,16 @@ describe('the HAProxy exporter serves what the front-door rules read', () => {
       'both backends with no server up',
       async () => {
         text = await (await fetch(`http://127.0.0.1:${BINDS[PORTS.haproxyMetrics]}/metrics`)).text();
-        return value(text, 'rabbitmq-amqp') === '0' && value(text, 'rabbitmq-management') === '0';
+        return value(text, AMQP_BACKEND) === '0' && value(text, MANAGEMENT_BACKEND) === '0';
       },
       20_000,
       500,
     );
     expect(text).toMatch(
-      /^haproxy_server_check_failures_total\{proxy="rabbitmq-amqp",server="rabbit-01"\} \d+$/m,
+      new RegExp(
+        `^haproxy_server_check_failures_total\\{proxy="${AMQP_BACKEND}",server="rabbit-01"\\} \\d+$`,
+        'm',
+      ),
     );
   });
 
