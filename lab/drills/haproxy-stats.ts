@@ -67,12 +67,22 @@ export function showStat(netns: string, root = containerRoot(netns)): Promise<Se
   });
 }
 
-/** The AMQP backend status of one server as this HAProxy sees it. */
+/**
+ * The AMQP backends haproxy.cfg renders: plaintext, and AMQPS passed through (`rabbitmq.tls` on;
+ * the only one with 'required').
+ */
+export const AMQP_BACKENDS = ['rabbitmq-amqp', 'rabbitmq-amqps'] as const;
+
+/** The AMQP backend status of one server as this HAProxy sees it (the plaintext backend's, if both exist). */
 export async function amqpServerStatus(
   netns: string,
   server: string,
   root?: string,
 ): Promise<string | undefined> {
   const rows = await showStat(netns, root);
-  return rows.find((r) => r.backend === 'rabbitmq-amqp' && r.server === server)?.status;
+  for (const backend of AMQP_BACKENDS) {
+    const row = rows.find((r) => r.backend === backend && r.server === server);
+    if (row) return row.status;
+  }
+  return undefined;
 }
