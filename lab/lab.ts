@@ -229,9 +229,10 @@ async function enableLabFeatureFlags(t: Topology, progress: (line: string) => vo
   for (const flag of labFeatureFlags(t)) {
     if (!first) break;
     progress(`enabling the ${flag} feature flag (RabbitMQ ${t.image.rabbitmq} has it on by default)`);
-    const r = await execInHost(t.name, first, ['rabbitmqctl', '-q', 'enable_feature_flag', flag], {
-      timeoutMs: 180_000,
-    });
+    // 4.0.5 marks khepri_db experimental: enable_feature_flag refuses it without --opt-in ("requires
+    // the user to explicitly opt-in"). Enabling it migrates the metadata from Mnesia to Khepri.
+    const argv = ['rabbitmqctl', '-q', 'enable_feature_flag', '--opt-in', flag];
+    const r = await execInHost(t.name, first, argv, { timeoutMs: 180_000 });
     if (r.code !== 0)
       throw new Error(`enable_feature_flag ${flag} on ${first} failed:\n${r.stderr}${r.stdout}`);
   }

@@ -1,13 +1,16 @@
 /**
  * The elb environment in the lab: three nodes (rendered for RabbitMQ 3.13, classic_config peer
  * discovery) behind the NLB stand-in (HAProxy in TCP mode with health checks), reached from the
- * client through the stand-in's address.
+ * client through the stand-in's address; an AZ outage (one node's subnet cut) loses no confirmed
+ * message while publishing goes on through the stand-in.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { envStateDir, killHost, labDown, labStatus, labUp, type LabStatus } from '../../lab';
 import { loadEnvironment } from '../../workspace';
+import { azOutage } from '../../lab/drills/drills';
 import {
+  expectAzOutageSurvived,
   expectRunningNodes,
   policyDefinition,
   fromClient,
@@ -76,6 +79,10 @@ describe('elb lab', () => {
     // Operators may talk to a node directly; the cluster ports stay between nodes only.
     expect(await tcpFromClient(ENV, '10.43.2.11', 5672)).toBe('open');
     expect(await tcpFromClient(ENV, '10.43.2.11', 25672)).toBe('filtered');
+  });
+
+  it(`az-outage through the NLB stand-in: ${azOutage.summary}`, async () => {
+    await expectAzOutageSurvived(ENV, (line) => process.stderr.write(`${line}\n`));
   });
 
   it('clears a dead lab (every instance crashed) before booting again', async () => {

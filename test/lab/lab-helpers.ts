@@ -6,6 +6,14 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, inject } from 'vitest';
 import { clientNetns, execInHost, labDown, labUp, type LabStatus } from '../../lab';
+import {
+  assertDrillPassed,
+  restoreLab,
+  runDrill,
+  type Drill,
+  type DrillResult,
+} from '../../lab/drills/drill-runner';
+import { azOutage } from '../../lab/drills/drills';
 import { loadEnvironment, PROJECT_ROOT, run, waitFor } from '../../workspace';
 
 /**
@@ -78,4 +86,51 @@ export async function expectRunningNodes(env: string, host: string, want: string
 /** A policy definition from `list_policies --formatter json` (3.10 prints it as a JSON string). */
 export function policyDefinition(definition: unknown): unknown {
   return typeof definition === 'string' ? JSON.parse(definition) : definition;
+}
+
+/** One line of a drill's ledger and figures, for the run's output. */
+export function drillSummary(r: DrillResult): string {
+  return (
+    `drill ${r.name}: published ${r.published}, confirmed ${r.confirmed}, consumed ${r.consumed}, ` +
+    `duplicates ${r.duplicates}, lost ${r.lost}, recovered ${r.recovered}, ` +
+    `longest confirm gap ${r.load.longestConfirmGapMs} ms, reconnects ${JSON.stringify(r.load.reconnects)} ` +
+    JSON.stringify(r.notes)
+  );
+}
+
+/**
+ * Runs one drill on the env's lab and asserts its ledger: it passed (recovered, something
+ * confirmed), 0 confirmed messages lost, every confirmed message consumed. A failed drill restores
+ * the lab for the tests after it. `results` collects the ledger for the file's summary.
+ */
+export async function expectDrillPasses(
+  env: string,
+  d: Drill,
+  log: (line: string) => void,
+  results: DrillResult[] = [],
+): Promise<DrillResult> {
+  try {
+    const r = await runDrill(env, d, { log });
+    results.push(r);
+    assertDrillPassed(r);
+    expect(r.lost).toBe(0);
+    expect(r.consumed).toBeGreaterThanOrEqual(r.confirmed);
+    return r;
+  } catch (e) {
+    await restoreLab(env, log).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * The az-outage drill (every host of one subnet cut at once) on the env's lab: passes with 0
+ * confirmed messages lost, and publishing resumed while the AZ was still down (the drill itself
+ * waits for traffic to flow twice during the outage). Logs its ledger and figures.
+ */
+export async function expectAzOutageSurvived(env: string, log: (line: string) => void): Promise<DrillResult> {
+  const r = await expectDrillPasses(env, azOutage, log);
+  log(drillSummary(r));
+  expect(r.notes.publishingResumedSeconds).toBeLessThan(r.notes.azDownSeconds as number);
+  expect(typeof r.notes.azOutageLongestConfirmGapSeconds).toBe('number');
+  return r;
 }
