@@ -1,7 +1,8 @@
 // The current LTS: Ubuntu 26.04 with its archive's RabbitMQ 4.0.5 (the lab's Debian 13 runs the same
 // upstream release) and quorum queues (4.x has no classic mirroring),
-// keepalived front door with an overlay VIP across two AZs (subnets a and b), and the PROXY protocol so
-// nodes see clients' real addresses.
+// keepalived front door with an overlay VIP across two AZs (subnets a and b), the PROXY protocol so
+// nodes see clients' real addresses, and TLS required: AMQPS 5671, management HTTPS 15671 and metrics
+// over TLS 15691 only, no plaintext listener (issue 16).
 import { defineEnvironment } from '../topology';
 
 export default defineEnvironment({
@@ -27,6 +28,7 @@ export default defineEnvironment({
     // targets, and 5% packet loss (the flaky-network drill) still never looks like a partition.
     netTickTimeSeconds: 15,
     proxyProtocol: true,
+    tls: 'required',
   },
   frontDoor: {
     kind: 'keepalived',

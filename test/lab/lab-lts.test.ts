@@ -3,10 +3,12 @@
  * archive ships: what 4.x changes is proven on a real 4.x broker. The vhost's default queue type is
  * quorum (a queue declared with no arguments is a quorum queue), no mirroring policy exists, every
  * node started at once (4.x peer discovery picks the seed), and a blank replacement rejoins and is
- * added back to every quorum queue.
+ * added back to every quorum queue. lts ships rabbitmq.tls 'required': clients go over AMQPS with the
+ * lab's CA, and plaintext AMQP through the front door is refused (test/lab/lab-tls.test.ts has the rest).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replaceHost, type LabStatus } from '../../lab';
+import { PORTS } from '../../topology';
 import { expectRunningNodes, fromClient, inHost, sharedLab } from './lab-helpers';
 import { waitFor } from '../../workspace';
 
@@ -68,19 +70,35 @@ describe('lts lab (RabbitMQ 4.0.5 on Debian 13)', () => {
       'default_queue_type',
     ]);
     expect(vhosts).toMatch(/^\/\s+quorum$/m);
-    // Through the front door (the nodes take the PROXY protocol only); the fixture passes no x-queue-type.
+    // Through the front door (the nodes take the PROXY protocol only), over AMQPS verifying the lab's
+    // CA for the VIP; the fixture passes no x-queue-type.
     const r = await fromClient<{ confirmed: number }>(ENV, 'vhost-publish.ts', [
       lab.endpoint.address,
-      String(lab.endpoint.amqpPort),
+      String(lab.endpoint.amqpsPort),
       lab.credentials,
       '/',
       QUEUE,
       '200',
+      lab.caFile!,
     ]);
     expect(r.confirmed).toBe(200);
     const q = (await queues('rabbit-01')).find((row) => row.name === QUEUE);
     expect(q?.type).toBe('quorum');
     expect([...(q?.members ?? [])].sort()).toEqual(NODES);
+  });
+
+  it("refuses a plaintext AMQP client on 5672 through the front door (rabbitmq.tls 'required')", async () => {
+    expect(lab.endpoint.amqpsPort).toBe(PORTS.amqps);
+    const plain = await fromClient<{ confirmed: number }>(ENV, 'vhost-publish.ts', [
+      lab.endpoint.address,
+      String(PORTS.amqp),
+      lab.credentials,
+      '/',
+      `${QUEUE}-plaintext`,
+      '1',
+    ]).catch((e: unknown) => e as Error);
+    expect(plain).toBeInstanceOf(Error);
+    expect((plain as Error).message).toMatch(/vhost-publish\.ts in \S+ exited 1/);
   });
 
   it('has no mirroring policy (4.x has no classic mirroring)', async () => {

@@ -1,48 +1,24 @@
 /**
- * TLS in the lab (issue 16) on the lts environment with rabbitmq.tls 'required' (the shared lts lab
- * when the shipped file says so; until then the same topology as `ltstls`, a lab of its own),
- * whichever RabbitMQ its lab image runs: the lab's CA signs every host's certificate (openssl, the stand-in
+ * TLS in the lab (issue 16) on the shared lts lab, which ships rabbitmq.tls 'required', whichever
+ * RabbitMQ its lab image runs: the lab's CA signs every host's certificate (openssl, the stand-in
  * for the stack's tls provider) and hands it to the same boot scripts through the file secrets
  * backend. Proven: the chain and the names verify (openssl, on the files and on what a node serves),
  * a real client publishes and consumes over AMQPS through the front door verifying the nodes'
  * certificates and the front door's address, a wrong name is refused, management answers over
- * HTTPS, and no plaintext port answers.
+ * HTTPS, HAProxy's stats page is served over HTTPS only, and no plaintext port answers.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import lts from '../../environments/lts';
-import { clientNetns, labDown, labUp, type LabStatus } from '../../lab';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clientNetns, type LabStatus } from '../../lab';
 import { labTlsDir } from '../../lab/lab-ca';
-import { PORTS, validateTopology, type EnvironmentInput } from '../../topology';
+import { secretsDir } from '../../lab/paths';
+import { PORTS, STATS_USERNAME } from '../../topology';
 import { run, loadEnvironment } from '../../workspace';
 import { fromClient, inHost, sharedLab, tcpFromClient } from './lab-helpers';
 
-const shipped = loadEnvironment('lts');
-const useShared = shipped.topology.rabbitmq.tls === 'required';
-const ENV = useShared ? 'lts' : 'ltstls';
-const t = useShared
-  ? shipped.topology
-  : validateTopology(
-      {
-        ...(lts as EnvironmentInput),
-        name: ENV,
-        rabbitmq: { ...(lts as EnvironmentInput).rabbitmq, tls: 'required' },
-      },
-      'environments/lts.ts with rabbitmq.tls required',
-    );
-
-/** The shared lts lab, or the TLS variant booted like sharedLab boots one (and taken down at the end). */
-async function tlsLab(): Promise<LabStatus> {
-  if (useShared) return sharedLab(ENV);
-  const progress = (line: string) => console.log(`[lab ${ENV}] ${line}`);
-  const marker = path.join(inject('labRunDir'), ENV);
-  if (!existsSync(marker)) {
-    await labDown(ENV, { onProgress: progress });
-    writeFileSync(marker, '');
-  }
-  return labUp({ ...shipped, topology: t }, { onProgress: progress });
-}
+const ENV = 'lts';
+const t = loadEnvironment(ENV).topology;
 
 interface TlsClientResult {
   confirmed?: number;
@@ -62,7 +38,7 @@ describe('lts lab over TLS', () => {
   let lab: LabStatus;
   beforeAll(async () => {
     expect(t.rabbitmq.tls).toBe('required');
-    lab = await tlsLab();
+    lab = await sharedLab(ENV);
   }, 900_000);
 
   it('status --json names the TLS ports and the CA file', () => {
@@ -142,6 +118,59 @@ describe('lts lab over TLS', () => {
       '1',
     ]);
     expect(r.error).toMatch(/altnames|Hostname\/IP does not match/i);
+  });
+
+  it("serves HAProxy's stats page over HTTPS with the host's certificate, behind its password, and not in plaintext", async () => {
+    const password = readFileSync(path.join(secretsDir(ENV), 'stats-password'), 'utf8');
+    for (const h of lab.hosts.filter((x) => x.role === 'haproxy')) {
+      const s = await openssl(
+        [
+          's_client',
+          '-connect',
+          `${h.ip}:${PORTS.haproxyStats}`,
+          '-CAfile',
+          lab.caFile!,
+          '-verify_return_error',
+          '-verify_ip',
+          h.ip,
+          '-brief',
+        ],
+        clientNetns(ENV),
+      );
+      expect(s.out, h.name).toMatch(/Verification: OK/);
+      expect(s.out).toContain(`CN = ${h.name}`);
+      // The password goes through curl's config on stdin, never argv.
+      const curl = async (url: string, config: string) =>
+        run(
+          'ip',
+          [
+            'netns',
+            'exec',
+            clientNetns(ENV),
+            'curl',
+            '-sS',
+            '--max-time',
+            '10',
+            '--cacert',
+            lab.caFile!,
+            '-K',
+            '-',
+            '-o',
+            '/dev/null',
+            '-w',
+            '%{http_code}',
+            url,
+          ],
+          { input: config, timeoutMs: 30_000 },
+        );
+      const https = `https://${h.ip}:${PORTS.haproxyStats}/`;
+      const quoted = `${STATS_USERNAME}:${password}`.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      expect((await curl(https, `user = "${quoted}"\n`)).stdout, `${h.name} with the password`).toBe('200');
+      expect((await curl(https, '')).stdout, `${h.name} without it`).toBe('401');
+      // Plain HTTP on the stats port gets no stats page (HAProxy answers a TLS port's plaintext with an error).
+      const plain = await curl(`http://${h.ip}:${PORTS.haproxyStats}/`, `user = "${quoted}"\n`);
+      expect(plain.stdout, `${h.name} over plain http`).not.toBe('200');
+    }
   });
 
   it("with 'required', plaintext AMQP and management do not answer, through the front door or at a node", async () => {
