@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
-import { ADMIN_USERNAME, rabbitNodeName, type Topology } from '../topology';
+import { ADMIN_USERNAME, plaintextOn, PORTS, rabbitNodeName, type Topology } from '../topology';
 import type { FrontDoor } from './front-door';
 import { escapeTerraform } from './terraform-string';
 
@@ -24,6 +24,12 @@ export interface HealthGateProps {
   readonly adminPasswordParameter: string;
   /** Instance ids of the nodes: a replaced node re-runs the gate. */
   readonly nodeInstanceIds: readonly string[];
+  /**
+   * The environment CA's certificate (PEM, a reference to the tls provider's): with
+   * `rabbitmq.tls: 'required'` the gate asks management over HTTPS (15671) and verifies the front
+   * door's certificate against it. @default none (plaintext management)
+   */
+  readonly caCertPem?: string;
   /** The gate's bash script (HEALTH_GATE_SCRIPT's text): constructs read no files. */
   readonly script: string;
   /** What the gate waits for besides the front door (the nodes). */
@@ -49,9 +55,17 @@ export class HealthGate extends Construct {
         `HealthGate: timeoutSeconds ${timeout} is too short; give at least 30 (booting a cluster takes minutes)`,
       );
     }
+    // With no plaintext listener the gate goes over HTTPS, verifying against the environment's CA.
+    const https = !plaintextOn(t);
+    if (https && props.caCertPem === undefined) {
+      throw new ConstructError(
+        `HealthGate: ${t.name} has rabbitmq.tls 'required' (management only over HTTPS); pass caCertPem, the environment CA's certificate`,
+      );
+    }
     this.environment = {
       WARREN_ENDPOINT: props.frontDoor.endpoint,
-      WARREN_MANAGEMENT_PORT: String(props.frontDoor.managementPort),
+      WARREN_MANAGEMENT_PORT: String(https ? PORTS.managementTls : props.frontDoor.managementPort),
+      ...(https ? { WARREN_MANAGEMENT_SCHEME: 'https', WARREN_CA_CERT: props.caCertPem! } : {}),
       WARREN_REGION: t.region,
       WARREN_ADMIN_USER: ADMIN_USERNAME,
       WARREN_ADMIN_PASSWORD_PARAMETER: props.adminPasswordParameter,

@@ -291,6 +291,7 @@ export class WarrenStack extends TerraformStack {
         frontDoor: this.frontDoor,
         adminPasswordParameter: this.secrets.parameterName('admin-password'),
         nodeInstanceIds: this.nodes.instanceIds,
+        ...(certificates ? { caCertPem: certificates.caCertPem } : {}),
         script: props.healthGate.script,
         // A node runs only once its data volume is attached.
         dependsOn: this.nodes.nodes.flatMap((n) => [n.instance.instance, n.attachment]),

@@ -11,6 +11,8 @@ set -euo pipefail
 : "${WARREN_REPLICATION:?ha-all or quorum}"
 timeout="${WARREN_GATE_TIMEOUT:-900}"
 interval="${WARREN_GATE_INTERVAL:-5}"
+# https (rabbitmq.tls 'required'): the front door's certificate is verified against WARREN_CA_CERT (PEM).
+scheme="${WARREN_MANAGEMENT_SCHEME:-http}"
 
 log() { printf 'warren health gate (%ss/%ss): %s\n' "$SECONDS" "$timeout" "$*" >&2; }
 
@@ -27,10 +29,19 @@ if ! password="$(aws ssm get-parameter ${ssm_endpoint[@]+"${ssm_endpoint[@]}"} -
   log "could not read $WARREN_ADMIN_PASSWORD_PARAMETER from SSM in $WARREN_REGION; check this machine's AWS credentials"
   exit 1
 fi
-base="http://${WARREN_ENDPOINT}:${WARREN_MANAGEMENT_PORT}/api"
+base="${scheme}://${WARREN_ENDPOINT}:${WARREN_MANAGEMENT_PORT}/api"
+
+tls=()
+if [[ "$scheme" == https ]]; then
+  : "${WARREN_CA_CERT:?the environment CA certificate (PEM) for https}"
+  ca_file="$(mktemp)"
+  trap 'rm -f "$ca_file"' EXIT
+  printf '%s\n' "$WARREN_CA_CERT" >"$ca_file"
+  tls=(--cacert "$ca_file")
+fi
 
 api() {
-  curl --silent --show-error --fail --max-time 10 --config - "${base}/$1" <<<"user = \"${WARREN_ADMIN_USER}:${password}\""
+  curl --silent --show-error --fail --max-time 10 ${tls[@]+"${tls[@]}"} --config - "${base}/$1" <<<"user = \"${WARREN_ADMIN_USER}:${password}\""
 }
 
 # Reads /api/nodes JSON on stdin; prints the expected nodes that are not running.
