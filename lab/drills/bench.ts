@@ -88,6 +88,16 @@ export interface BenchReport {
     readonly frontDoor: number | null;
     readonly ratio: number | null;
   };
+  /**
+   * Through the front door, plaintext (5672) and AMQPS (5671, verifying the lab CA) with the same
+   * client and settings; measured only where both listeners exist (`rabbitmq.tls: 'optional'`).
+   * `tlsThroughputRatio` is TLS / plaintext.
+   */
+  readonly tlsThroughput?: {
+    readonly plaintext: number | null;
+    readonly tls: number | null;
+    readonly tlsThroughputRatio: number | null;
+  };
   readonly synthSeconds: number | null;
   /** The `rolling-replace` drill's whole `lab roll`; null when it did not run or failed. */
   readonly rollSeconds: number | null;
@@ -142,6 +152,8 @@ export async function runBench(loaded: LoadedEnvironment, opts: BenchOptions = {
     vipFailoverSeconds: [],
     throughputDirect: [],
     throughputFrontDoor: [],
+    throughputPlaintext: [],
+    throughputTls: [],
   };
   const notes: string[] = [];
   const push = (k: string, v: number) => samples[k]!.push(Number(v.toFixed(3)));
@@ -219,6 +231,27 @@ export async function runBench(loaded: LoadedEnvironment, opts: BenchOptions = {
     }
   }
 
+  if (t.rabbitmq.tls === 'optional' && status.caFile !== undefined) {
+    const front = status.endpoint.address;
+    for (let i = 0; i < repeat; i++) {
+      const sides: ['throughputPlaintext' | 'throughputTls', string[]][] = [
+        ['throughputPlaintext', ['--port', String(status.endpoint.amqpPort)]],
+        ['throughputTls', ['--port', String(status.endpoint.amqpsPort), '--ca', status.caFile]],
+      ];
+      if (i % 2 === 1) sides.reverse();
+      for (const [key, flags] of sides) {
+        log(
+          `throughput ${i + 1}/${repeat}: front door ${key === 'throughputTls' ? 'over TLS' : 'plaintext'}`,
+        );
+        push(key, await measureThroughput(env, status, t, front, flags));
+      }
+    }
+  } else {
+    notes.push(
+      `tlsThroughputRatio: measured only where both listeners exist (rabbitmq.tls 'optional'); ${env} has '${t.rabbitmq.tls}'`,
+    );
+  }
+
   const drills: DrillCounts[] = [];
   if (opts.drills ?? true) {
     const list = drillsFor(t.frontDoor.kind).filter((d) => !opts.only || opts.only.includes(d.name));
@@ -251,6 +284,15 @@ export async function runBench(loaded: LoadedEnvironment, opts: BenchOptions = {
       frontDoor: round(front, 0),
       ratio: direct && front ? round(front / direct, 3) : null,
     },
+    ...(samples.throughputTls!.length > 0
+      ? {
+          tlsThroughput: {
+            plaintext: round(median(samples.throughputPlaintext!), 0),
+            tls: round(median(samples.throughputTls!), 0),
+            tlsThroughputRatio: ratioOf(median(samples.throughputTls!), median(samples.throughputPlaintext!)),
+          },
+        }
+      : {}),
     synthSeconds: round(median(samples.synthSeconds!), 1),
     rollSeconds: rollFigure('rollSeconds'),
     rollLongestConfirmGapSeconds: rollFigure('rollLongestConfirmGapSeconds'),
@@ -436,10 +478,23 @@ async function timeVipFailover(
   }
 }
 
-async function measureThroughput(env: string, status: LabStatus, t: Topology, host: string): Promise<number> {
+/** a / b to 3 digits, or null when either is missing. */
+function ratioOf(a: number | null, b: number | null): number | null {
+  return a && b ? round(a / b, 3) : null;
+}
+
+/** `flags` (a port, a CA) override the ones brokerArgs gives for this lab (the last --port wins). */
+async function measureThroughput(
+  env: string,
+  status: LabStatus,
+  t: Topology,
+  host: string,
+  flags: readonly string[] = [],
+): Promise<number> {
   const agent = startAgent<LoadResult>(clientNetns(env), [
     'load',
     ...brokerArgs(host, status),
+    ...flags,
     '--queue',
     `warren-bench-throughput-${Date.now().toString(36)}`,
     '--queue-type',
@@ -506,6 +561,20 @@ export function formatBench(r: BenchReport): string {
       `≥ ${TARGETS.throughputRatio * 100} %`,
       mark(r.throughput.ratio === null ? null : r.throughput.ratio >= TARGETS.throughputRatio),
     ],
+    ...(r.tlsThroughput
+      ? ([
+          ['front door, plaintext', fmt(r.tlsThroughput.plaintext, 'msg/s'), '', ' '],
+          ['front door, TLS', fmt(r.tlsThroughput.tls, 'msg/s'), '', ' '],
+          [
+            'TLS / plaintext',
+            r.tlsThroughput.tlsThroughputRatio === null
+              ? '—'
+              : `${(r.tlsThroughput.tlsThroughputRatio * 100).toFixed(1)} %`,
+            '',
+            ' ',
+          ],
+        ] as [string, string, string, string][])
+      : []),
     ['synth (all environments)', fmt(r.synthSeconds, 's'), '', ' '],
     atMost('rolling replace (lab roll)', r.rollSeconds, TARGETS.rollSeconds),
     [
@@ -576,6 +645,13 @@ export function benchMarkdown(r: BenchReport): string {
     `| throughput, direct | ${fmt(r.throughput.direct, 'msg/s')} | | | ${samples('throughputDirect')} |`,
     `| throughput, front door | ${fmt(r.throughput.frontDoor, 'msg/s')} | | | ${samples('throughputFrontDoor')} |`,
     `| front door / direct | ${r.throughput.ratio === null ? '—' : `${(r.throughput.ratio * 100).toFixed(1)} %`} | ≥ ${TARGETS.throughputRatio * 100} % | ${verdict(r.throughput.ratio === null ? null : r.throughput.ratio >= TARGETS.throughputRatio)} | |`,
+    ...(r.tlsThroughput
+      ? [
+          `| throughput, front door plaintext | ${fmt(r.tlsThroughput.plaintext, 'msg/s')} | | | ${samples('throughputPlaintext')} |`,
+          `| throughput, front door TLS | ${fmt(r.tlsThroughput.tls, 'msg/s')} | | | ${samples('throughputTls')} |`,
+          `| TLS / plaintext (tlsThroughputRatio) | ${r.tlsThroughput.tlsThroughputRatio === null ? '—' : `${(r.tlsThroughput.tlsThroughputRatio * 100).toFixed(1)} %`} | | | |`,
+        ]
+      : []),
     `| synth, all environments | ${fmt(r.synthSeconds, 's')} | | | ${samples('synthSeconds')} |`,
     `| rolling replace (\`lab roll\`, every host) | ${fmt(r.rollSeconds, 's')} | ≤ ${TARGETS.rollSeconds} s | ${verdict(le(r.rollSeconds, TARGETS.rollSeconds))} | |`,
     `| longest confirm gap during the roll | ${fmt(r.rollLongestConfirmGapSeconds, 's')} | ${rollGapText(r)} | ${verdict(rollGapOk(r))} | |`,

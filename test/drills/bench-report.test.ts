@@ -108,6 +108,20 @@ describe('bench report', () => {
     );
   });
 
+  it("shows TLS / plaintext throughput through the front door only when it was measured ('optional')", () => {
+    expect(benchMarkdown(report)).not.toMatch(/tlsThroughputRatio/);
+    const tls: BenchReport = {
+      ...report,
+      tlsThroughput: { plaintext: 1000, tls: 870, tlsThroughputRatio: 0.87 },
+      samples: { ...report.samples, throughputPlaintext: [990, 1000, 1010], throughputTls: [860, 870, 880] },
+    };
+    const md = benchMarkdown(tls);
+    expect(md).toContain('| throughput, front door plaintext | 1000 msg/s | | | 990.00, 1000.00, 1010.00 |');
+    expect(md).toContain('| throughput, front door TLS | 870 msg/s | | | 860.00, 870.00, 880.00 |');
+    expect(md).toContain('| TLS / plaintext (tlsThroughputRatio) | 87.0 % | | | |');
+    expect(formatBench(tls)).toMatch(/TLS \/ plaintext\s+87\.0 %/);
+  });
+
   it("measures the longest confirm gap within a window only, counting gaps at the window's edges", () => {
     // 100 ms buckets from t = 1000: confirms, a 0.5 s gap, confirms, a 0.3 s gap running past the window.
     const timeline = { bucketMs: 100, confirmed: [5, 5, 0, 0, 0, 0, 0, 5, 5, 0, 0, 0, 5] };
