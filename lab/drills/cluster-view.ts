@@ -73,12 +73,22 @@ async function ctl(env: string, host: string, args: string[], timeoutMs = 30_000
   return r.stdout;
 }
 
+/**
+ * The cluster-membership calls of the lab's broker: 4.x's rabbit_nodes answers whichever metadata
+ * store runs; rabbit_mnesia answers [] once Khepri is on (next's khepri_db), and 3.10 has only it.
+ */
+function membershipCalls(env: string): { running: string; all: string } {
+  return rabbitCapabilities(labImageOf(labTopology(env).image.rabbitmq).rabbitmq).khepriFeatureFlag
+    ? { running: 'rabbit_nodes:list_running().', all: 'rabbit_nodes:list_members().' }
+    : { running: 'rabbit_mnesia:cluster_nodes(running).', all: 'rabbit_mnesia:cluster_nodes(all).' };
+}
+
 export async function runningNodes(env: string, host: string): Promise<string[]> {
-  return parseAtomList(await ctl(env, host, ['eval', 'rabbit_mnesia:cluster_nodes(running).']));
+  return parseAtomList(await ctl(env, host, ['eval', membershipCalls(env).running]));
 }
 
 export async function clusterNodes(env: string, host: string): Promise<string[]> {
-  return parseAtomList(await ctl(env, host, ['eval', 'rabbit_mnesia:cluster_nodes(all).']));
+  return parseAtomList(await ctl(env, host, ['eval', membershipCalls(env).all]));
 }
 
 export async function partitions(env: string, host: string): Promise<string[]> {
