@@ -23,7 +23,7 @@ export { firewallRules } from './firewall-rules';
 export { labClusterClient, labRoll, type LabRollOptions, type LabRollResult } from './lab-roll';
 export { labVipHolder } from './lab-vip';
 export { detachLoopDevice, LAB_VOLUME_MAX_GIB, loopDevicesUnder } from './lab-volume';
-export { ensureLabImage, imageHash, labImageOf, LAB_IMAGE_PACKAGES } from './lab-image';
+export { ensureLabBase, ensureLabImage, imageHash, labImageOf, LAB_IMAGE_PACKAGES } from './lab-image';
 export { labPlan, type LabHostPlan, type LabPlan, type LabRole } from './lab-plan';
 export { readCredentials, type LabCredentials } from './lab-secrets';
 export { LabStateError, type LabHostStatus, type LabStatus } from './lab-state';

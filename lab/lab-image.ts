@@ -128,6 +128,23 @@ export async function ensureLabImage(
 }
 
 /**
+ * Makes sure the debootstrapped base of `suite` exists (under the same lock as image builds) and
+ * returns its root directory. Tests chroot into it through an overlay to run the bake's package
+ * steps against a real archive; it is never written.
+ */
+export async function ensureLabBase(suite: string, onProgress: (line: string) => void): Promise<string> {
+  const dir = path.join(LAB_IMAGE_CACHE, `base-${baseHash(suite)}`);
+  if (existsSync(path.join(dir, 'complete'))) return path.join(dir, 'rootfs');
+  mkdirSync(LAB_IMAGE_CACHE, { recursive: true, mode: 0o755 });
+  const unlock = await lockCache(onProgress);
+  try {
+    return await ensureBase(suite, onProgress);
+  } finally {
+    unlock();
+  }
+}
+
+/**
  * One build at a time on this machine (two labs booting together would otherwise write the same
  * directories): a lock directory holding the builder's PID; a dead builder's lock is taken over.
  */

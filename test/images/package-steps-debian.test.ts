@@ -1,7 +1,7 @@
 // The package steps against a real archive: Debian 12's (the lab's package source), in a chroot of
 // the lab's debootstrapped base image through an overlay (the image itself is never written).
 // Checks exact pins are enforced and held, versions recorded, and that nothing was started.
-// Needs the lab base image and Debian's mirror; skipped without the image.
+// Needs root and Debian's mirror (test/support/lab-base-image.ts builds the base if it is missing).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -12,21 +12,10 @@ import {
   NODE_EXPORTER_TEXTFILE_DIR,
 } from '../../topology/capabilities/exporter-packages';
 import { tempDir } from './helpers';
+import { debian12LabBase, labBaseUnavailable } from '../support/lab-base-image';
 
-function labBaseImage(): string | undefined {
-  const cache = '/var/cache/warren/lab-image';
-  if (!existsSync(cache)) return undefined;
-  // Debian 12's base: the cache also holds other suites' bases (Debian 13 for RabbitMQ 4.x).
-  const base = readdirSync(cache).find(
-    (d) =>
-      d.startsWith('base-') &&
-      existsSync(path.join(cache, d, 'complete')) &&
-      /^VERSION_CODENAME=bookworm$/m.test(readFileSync(path.join(cache, d, 'rootfs/etc/os-release'), 'utf8')),
-  );
-  return base ? path.join(cache, base, 'rootfs') : undefined;
-}
-
-const base = labBaseImage();
+// Top-level await: the suite's skip decision needs the answer at collection.
+const base = labBaseUnavailable === undefined ? await debian12LabBase() : undefined;
 
 describe.skipIf(!base)(
   "package steps on Debian 12's archive (chroot of the lab base image)",

@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { BOOT_SCRIPTS_DIR, provisioningSteps, STEP_SCRIPTS_DIR, unitsOf, type ImageRole } from '../../images';
 import { bootScriptFiles, bootScriptFor, bootScriptsMapEnv } from '../../cloudinit';
 import { tempDir } from './helpers';
+import { debian12LabBase, labBaseUnavailable } from '../support/lab-base-image';
 import { applyProvisioningSteps } from '../../lab/run-provisioning-steps';
 
 /** The rabbitmq user of this machine (Debian's rabbitmq-server is installed here). */
@@ -211,18 +212,11 @@ describe('provisioning steps on a scratch root', () => {
   });
 });
 
-/** The lab's debootstrapped Debian 12 root (real packages, SysV scripts, update-rc.d), when built. */
-function labBaseImage(): string | undefined {
-  const cache = '/var/cache/warren/lab-image';
-  if (!existsSync(cache)) return undefined;
-  const base = readdirSync(cache).find(
-    (d) => d.startsWith('base-') && existsSync(path.join(cache, d, 'complete')),
-  );
-  return base ? path.join(cache, base, 'rootfs') : undefined;
-}
+// On the lab's debootstrapped Debian 12 root: real packages, SysV scripts, update-rc.d. Top-level
+// await: a missing base is built before the tests run, outside any test's timeout.
+const base = labBaseUnavailable === undefined ? await debian12LabBase() : undefined;
 
 describe('provisioning steps on a real Debian 12 root (the lab base image, through an overlay)', () => {
-  const base = labBaseImage();
   it.skipIf(!base)(
     'disable the packaged services (systemd and SysV), wipe the node, install the boot scripts',
     async () => {
