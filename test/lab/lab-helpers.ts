@@ -83,6 +83,57 @@ export async function expectRunningNodes(env: string, host: string, want: string
   }
 }
 
+export interface QueueRow {
+  name: string;
+  type: string;
+  members?: string[];
+}
+
+/** The queues as `host` lists them, with their type and (quorum queues) their members. */
+export async function listQueues(env: string, host: string): Promise<QueueRow[]> {
+  const out = await inHost(env, host, [
+    'rabbitmqctl',
+    '-q',
+    'list_queues',
+    'name',
+    'type',
+    'members',
+    '--formatter',
+    'json',
+  ]);
+  return JSON.parse(out) as QueueRow[];
+}
+
+/**
+ * After a blank replacement of `replaced`: waits (bounded) until the quorum queue `queue` has every
+ * node of `nodes` as a member again, then checks the replaced node holds its `messages` and
+ * deletes the queue.
+ */
+export async function expectQuorumQueueRegrown(
+  env: string,
+  queue: string,
+  nodes: string[],
+  replaced: string,
+  messages: number,
+): Promise<void> {
+  const want = [...nodes].sort();
+  const other = nodes.map((n) => n.replace(/^rabbit@/, '')).find((h) => h !== replaced)!;
+  let q: QueueRow | undefined;
+  await waitFor(
+    `${replaced} back in the quorum queue`,
+    240_000,
+    async () => {
+      q = (await listQueues(env, other).catch(() => [])).find((row) => row.name === queue);
+      return q && [...(q.members ?? [])].sort().join() === want.join() ? true : undefined;
+    },
+    2000,
+  );
+  expect([...(q?.members ?? [])].sort()).toEqual(want);
+  const counts = await inHost(env, replaced, ['rabbitmqctl', '-q', 'list_queues', 'name', 'messages']);
+  expect(counts).toMatch(new RegExp(`^${queue}\\s+${messages}$`, 'm'));
+  await inHost(env, other, ['rabbitmqctl', '-q', 'delete_queue', queue]);
+}
+
 /** A policy definition from `list_policies --formatter json` (3.10 prints it as a JSON string). */
 export function policyDefinition(definition: unknown): unknown {
   return typeof definition === 'string' ? JSON.parse(definition) : definition;

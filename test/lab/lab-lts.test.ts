@@ -9,33 +9,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replaceHost, type LabStatus } from '../../lab';
 import { PORTS } from '../../topology';
-import { expectRunningNodes, fromClient, inHost, sharedLab } from './lab-helpers';
-import { waitFor } from '../../workspace';
+import {
+  expectQuorumQueueRegrown,
+  expectRunningNodes,
+  fromClient,
+  inHost,
+  listQueues,
+  sharedLab,
+} from './lab-helpers';
 
 const ENV = 'lts';
 const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
 const RABBITS = ['rabbit-01', 'rabbit-02', 'rabbit-03'];
 const QUEUE = 'warren-lts-no-arguments';
 
-interface QueueRow {
-  name: string;
-  type: string;
-  members?: string[];
-}
-
-async function queues(host: string): Promise<QueueRow[]> {
-  const out = await inHost(ENV, host, [
-    'rabbitmqctl',
-    '-q',
-    'list_queues',
-    'name',
-    'type',
-    'members',
-    '--formatter',
-    'json',
-  ]);
-  return JSON.parse(out) as QueueRow[];
-}
+const queues = (host: string) => listQueues(ENV, host);
 
 describe('lts lab (RabbitMQ 4.0.5 on Debian 13)', () => {
   let lab: LabStatus;
@@ -111,19 +99,6 @@ describe('lts lab (RabbitMQ 4.0.5 on Debian 13)', () => {
   it('a blank replacement rejoins and is added back to every quorum queue, messages intact', async () => {
     await replaceHost(ENV, 'rabbit-02', { blank: true });
     for (const host of RABBITS) await expectRunningNodes(ENV, host, NODES);
-    let q: QueueRow | undefined;
-    await waitFor(
-      'rabbit-02 back in the quorum queue',
-      240_000,
-      async () => {
-        q = (await queues('rabbit-01').catch(() => [])).find((row) => row.name === QUEUE);
-        return q && [...(q.members ?? [])].sort().join() === NODES.join() ? true : undefined;
-      },
-      2000,
-    );
-    expect([...(q?.members ?? [])].sort()).toEqual(NODES);
-    const counts = await inHost(ENV, 'rabbit-02', ['rabbitmqctl', '-q', 'list_queues', 'name', 'messages']);
-    expect(counts).toMatch(new RegExp(`^${QUEUE}\\s+200$`, 'm'));
-    await inHost(ENV, 'rabbit-01', ['rabbitmqctl', '-q', 'delete_queue', QUEUE]);
+    await expectQuorumQueueRegrown(ENV, QUEUE, NODES, 'rabbit-02', 200);
   });
 });

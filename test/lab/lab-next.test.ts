@@ -9,8 +9,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replaceHost, type LabStatus } from '../../lab';
 import { azOutage } from '../../lab/drills/drills';
-import { waitFor } from '../../workspace';
-import { expectAzOutageSurvived, expectRunningNodes, fromClient, inHost, sharedLab } from './lab-helpers';
+import {
+  expectAzOutageSurvived,
+  expectQuorumQueueRegrown,
+  expectRunningNodes,
+  fromClient,
+  inHost,
+  listQueues,
+  sharedLab,
+} from './lab-helpers';
 
 const ENV = 'next';
 const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
@@ -18,25 +25,7 @@ const RABBITS = ['rabbit-01', 'rabbit-02', 'rabbit-03'];
 const QUEUE = 'warren-next-no-arguments';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-interface QueueRow {
-  name: string;
-  type: string;
-  members?: string[];
-}
-
-async function queues(host: string): Promise<QueueRow[]> {
-  const out = await inHost(ENV, host, [
-    'rabbitmqctl',
-    '-q',
-    'list_queues',
-    'name',
-    'type',
-    'members',
-    '--formatter',
-    'json',
-  ]);
-  return JSON.parse(out) as QueueRow[];
-}
+const queues = (host: string) => listQueues(ENV, host);
 
 /** The khepri_db feature flag's state as `host` reports it. */
 async function khepriState(host: string): Promise<string | undefined> {
@@ -124,20 +113,7 @@ describe('next lab (rendered for RabbitMQ 4.2.1, run on 4.0.5 with khepri_db)', 
     // It joined the cluster's Khepri store: the flag is enabled on it too.
     expect(await khepriState('rabbit-02')).toBe('enabled');
     expect(await khepriVoters('rabbit-02')).toEqual(NODES);
-    let q: QueueRow | undefined;
-    await waitFor(
-      'rabbit-02 back in the quorum queue',
-      240_000,
-      async () => {
-        q = (await queues('rabbit-01').catch(() => [])).find((row) => row.name === QUEUE);
-        return q && [...(q.members ?? [])].sort().join() === NODES.join() ? true : undefined;
-      },
-      2000,
-    );
-    expect([...(q?.members ?? [])].sort()).toEqual(NODES);
-    const counts = await inHost(ENV, 'rabbit-02', ['rabbitmqctl', '-q', 'list_queues', 'name', 'messages']);
-    expect(counts).toMatch(new RegExp(`^${QUEUE}\\s+200$`, 'm'));
-    await inHost(ENV, 'rabbit-01', ['rabbitmqctl', '-q', 'delete_queue', QUEUE]);
+    await expectQuorumQueueRegrown(ENV, QUEUE, NODES, 'rabbit-02', 200);
   });
 
   it(`az-outage through the NLB front door: ${azOutage.summary}`, async () => {
