@@ -1,8 +1,5 @@
 // Shared by the images tests: shipped environments, variants of them, and temp dirs removed at the end.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll } from 'vitest';
+import { tempDir as makeTempDir } from '../support/temp-dir';
 import { validateTopology, type EnvironmentInput, type Topology } from '../../topology';
 import { listEnvironments, loadEnvironment, type LoadedEnvironment } from '../../workspace';
 
@@ -27,9 +24,7 @@ export async function variant(name: string, change: (input: EnvironmentInput) =>
   return validateTopology(input, `variant of environments/${name}.ts`);
 }
 
-/** A temp dir removed after the test file, pass or fail. */
+/** A temp dir removed after the test file, pass or fail (also when made inside a test). */
 export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `warren-${prefix}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return makeTempDir(`warren-${prefix}-`);
 }

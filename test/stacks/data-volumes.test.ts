@@ -2,7 +2,6 @@
 // one encrypted gp3 volume per node in the node's zone, attached to that node's own instance, its id
 // a real Terraform interpolation in the node's user-data; every instance ignores image, user-data and
 // instance-type changes. Plus the topology field's limits and the constructs' refusals.
-import { Testing } from 'cdktf';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderUserData } from '../../cloudinit';
 import {
@@ -24,6 +23,7 @@ import {
   resourcesByAddress,
   SAMPLE_VOLUME_ID,
   synth,
+  synthScope,
   variant,
   type TfJson,
   VOLUME_REFERENCE,
@@ -158,7 +158,7 @@ describe('rabbitmq.dataVolumeGiB', () => {
 
 describe('constructs', () => {
   it('DataVolume refuses a size gp3 cannot have, and a second attachment', () => {
-    const stack = Testing.synthScope((s) => {
+    const stack = synthScope((s) => {
       expect(
         () =>
           new DataVolume(s, 'v0', {
@@ -191,14 +191,14 @@ describe('constructs', () => {
       volumeGiB: 20,
       placement: { subnetId: 's', privateIp: '10.0.0.10', securityGroupIds: ['sg'] },
     };
-    Testing.synthScope((s) => {
+    synthScope((s) => {
       expect(
         () =>
           new WarrenInstance(s, 'i', { ...base, userDataReferences: { 'vol-0decafc0ffee12345': '${x.id}' } }),
       ).toThrow(/placeholder 'vol-0decafc0ffee12345' does not occur in userData/);
     });
     const json = parse(
-      Testing.synthScope((s) => {
+      synthScope((s) => {
         new WarrenInstance(s, 'j', {
           ...base,
           userData: '#cloud-config\n# ${HOME} vol-0decafc0ffee12345 vol-0decafc0ffee12345\n',

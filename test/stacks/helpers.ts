@@ -1,10 +1,9 @@
 // Shared by the stacks tests: cdktf's jest matchers under vitest, stacks built in temp dirs that are
 // removed afterwards, and readers for the synthesized JSON.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Testing } from 'cdktf';
-import { afterAll, expect } from 'vitest';
+import { Testing, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { tempDir as makeTempDir } from '../support/temp-dir';
+import { expect } from 'vitest';
 import { renderUserData } from '../../cloudinit';
 import { imageRolesOf } from '../../images';
 import { terraformLiteral, WarrenStack, type StackImages, type WarrenStackProps } from '../../stacks';
@@ -34,16 +33,19 @@ declare module 'vitest' {
   }
 }
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A temp dir removed after this test file. */
 export function tempDir(prefix = 'warren-stacks-'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
+  return makeTempDir(prefix);
+}
+
+/**
+ * `Testing.synthScope` in an app whose outdir is one of ours: cdktf's own makes a temp dir per call
+ * and never removes it.
+ */
+export function synthScope(fn: (scope: Construct) => void): string {
+  const stack = new TerraformStack(Testing.app({ outdir: tempDir('warren-cdktf-scope-') }), 'test');
+  fn(stack);
+  return Testing.synth(stack);
 }
 
 /** A shipped environment's raw input, a private copy to change for variants. */
