@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, inject } from 'vitest';
-import { clientNetns, execInHost, labDown, labUp, type LabStatus } from '../../lab';
+import { clientNetns, execInHost, labDown, labTopology, labUp, type LabStatus } from '../../lab';
 import {
   assertDrillPassed,
   restoreLab,
@@ -132,6 +132,41 @@ export async function expectQuorumQueueRegrown(
   const counts = await inHost(env, replaced, ['rabbitmqctl', '-q', 'list_queues', 'name', 'messages']);
   expect(counts).toMatch(new RegExp(`^${queue}\\s+${messages}$`, 'm'));
   await inHost(env, other, ['rabbitmqctl', '-q', 'delete_queue', queue]);
+}
+
+/**
+ * The default queue type of / is quorum: the vhost says so, and a queue `queue` declared with no
+ * arguments by a client through the front door (AMQPS verifying the lab's CA with rabbitmq.tls
+ * 'required') takes 200 confirmed messages and is a quorum queue on every node of `nodes`.
+ */
+export async function expectDefaultQueueTypeQuorum(
+  env: string,
+  lab: LabStatus,
+  queue: string,
+  nodes: string[],
+): Promise<void> {
+  const vhosts = await inHost(env, 'rabbit-01', [
+    'rabbitmqctl',
+    '-q',
+    'list_vhosts',
+    'name',
+    'default_queue_type',
+  ]);
+  expect(vhosts).toMatch(/^\/\s+quorum$/m);
+  const tls = labTopology(env).rabbitmq.tls === 'required';
+  const r = await fromClient<{ confirmed: number }>(env, 'vhost-publish.ts', [
+    lab.endpoint.address,
+    String(tls ? lab.endpoint.amqpsPort : lab.endpoint.amqpPort),
+    lab.credentials,
+    '/',
+    queue,
+    '200',
+    ...(tls ? [lab.caFile!] : []),
+  ]);
+  expect(r.confirmed).toBe(200);
+  const q = (await listQueues(env, 'rabbit-01')).find((row) => row.name === queue);
+  expect(q?.type).toBe('quorum');
+  expect([...(q?.members ?? [])].sort()).toEqual([...nodes].sort());
 }
 
 /** A policy definition from `list_policies --formatter json` (3.10 prints it as a JSON string). */

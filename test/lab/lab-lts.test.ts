@@ -10,11 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { replaceHost, type LabStatus } from '../../lab';
 import { PORTS } from '../../topology';
 import {
+  expectDefaultQueueTypeQuorum,
   expectQuorumQueueRegrown,
   expectRunningNodes,
   fromClient,
   inHost,
-  listQueues,
   sharedLab,
 } from './lab-helpers';
 
@@ -22,8 +22,6 @@ const ENV = 'lts';
 const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
 const RABBITS = ['rabbit-01', 'rabbit-02', 'rabbit-03'];
 const QUEUE = 'warren-lts-no-arguments';
-
-const queues = (host: string) => listQueues(ENV, host);
 
 describe('lts lab (RabbitMQ 4.0.5 on Debian 13)', () => {
   let lab: LabStatus;
@@ -50,29 +48,7 @@ describe('lts lab (RabbitMQ 4.0.5 on Debian 13)', () => {
   });
 
   it('makes quorum the default queue type of /, so a queue declared with no arguments is a quorum queue', async () => {
-    const vhosts = await inHost(ENV, 'rabbit-01', [
-      'rabbitmqctl',
-      '-q',
-      'list_vhosts',
-      'name',
-      'default_queue_type',
-    ]);
-    expect(vhosts).toMatch(/^\/\s+quorum$/m);
-    // Through the front door (the nodes take the PROXY protocol only), over AMQPS verifying the lab's
-    // CA for the VIP; the fixture passes no x-queue-type.
-    const r = await fromClient<{ confirmed: number }>(ENV, 'vhost-publish.ts', [
-      lab.endpoint.address,
-      String(lab.endpoint.amqpsPort),
-      lab.credentials,
-      '/',
-      QUEUE,
-      '200',
-      lab.caFile!,
-    ]);
-    expect(r.confirmed).toBe(200);
-    const q = (await queues('rabbit-01')).find((row) => row.name === QUEUE);
-    expect(q?.type).toBe('quorum');
-    expect([...(q?.members ?? [])].sort()).toEqual(NODES);
+    await expectDefaultQueueTypeQuorum(ENV, lab, QUEUE, NODES);
   });
 
   it("refuses a plaintext AMQP client on 5672 through the front door (rabbitmq.tls 'required')", async () => {

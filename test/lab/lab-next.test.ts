@@ -11,11 +11,10 @@ import { replaceHost, type LabStatus } from '../../lab';
 import { azOutage } from '../../lab/drills/drills';
 import {
   expectAzOutageSurvived,
+  expectDefaultQueueTypeQuorum,
   expectQuorumQueueRegrown,
   expectRunningNodes,
-  fromClient,
   inHost,
-  listQueues,
   sharedLab,
 } from './lab-helpers';
 
@@ -24,8 +23,6 @@ const NODES = ['rabbit@rabbit-01', 'rabbit@rabbit-02', 'rabbit@rabbit-03'];
 const RABBITS = ['rabbit-01', 'rabbit-02', 'rabbit-03'];
 const QUEUE = 'warren-next-no-arguments';
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-const queues = (host: string) => listQueues(ENV, host);
 
 /** The khepri_db feature flag's state as `host` reports it. */
 async function khepriState(host: string): Promise<string | undefined> {
@@ -77,27 +74,7 @@ describe('next lab (rendered for RabbitMQ 4.2.1, run on 4.0.5 with khepri_db)', 
   });
 
   it('makes quorum the default queue type of /: a queue declared with no arguments through the NLB is quorum', async () => {
-    const vhosts = await inHost(ENV, 'rabbit-01', [
-      'rabbitmqctl',
-      '-q',
-      'list_vhosts',
-      'name',
-      'default_queue_type',
-    ]);
-    expect(vhosts).toMatch(/^\/\s+quorum$/m);
-    // Plain AMQP through the NLB stand-in; the fixture passes no x-queue-type.
-    const r = await fromClient<{ confirmed: number }>(ENV, 'vhost-publish.ts', [
-      lab.endpoint.address,
-      String(lab.endpoint.amqpPort),
-      lab.credentials,
-      '/',
-      QUEUE,
-      '200',
-    ]);
-    expect(r.confirmed).toBe(200);
-    const q = (await queues('rabbit-01')).find((row) => row.name === QUEUE);
-    expect(q?.type).toBe('quorum');
-    expect([...(q?.members ?? [])].sort()).toEqual(NODES);
+    await expectDefaultQueueTypeQuorum(ENV, lab, QUEUE, NODES);
   });
 
   it('a blank replacement is forgotten, rejoins under Khepri and is back in every quorum queue, messages intact', async () => {
