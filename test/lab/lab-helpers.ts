@@ -135,6 +135,22 @@ export async function expectQuorumQueueRegrown(
 }
 
 /**
+ * How a client reaches AMQP through a lab's front door: AMQPS with the lab's CA to verify (the
+ * fixtures' last argument) when the lab has `rabbitmq.tls` 'required', else plaintext AMQP.
+ */
+export function frontDoorAmqp(
+  env: string,
+  lab: LabStatus,
+): { address: string; port: string; caArgs: string[] } {
+  const tls = labTopology(env).rabbitmq.tls === 'required';
+  return {
+    address: lab.endpoint.address,
+    port: String(tls ? lab.endpoint.amqpsPort : lab.endpoint.amqpPort),
+    caArgs: tls ? [lab.caFile!] : [],
+  };
+}
+
+/**
  * The default queue type of / is quorum: the vhost says so, and a queue `queue` declared with no
  * arguments by a client through the front door (AMQPS verifying the lab's CA with rabbitmq.tls
  * 'required') takes 200 confirmed messages and is a quorum queue on every node of `nodes`.
@@ -153,15 +169,15 @@ export async function expectDefaultQueueTypeQuorum(
     'default_queue_type',
   ]);
   expect(vhosts).toMatch(/^\/\s+quorum$/m);
-  const tls = labTopology(env).rabbitmq.tls === 'required';
+  const door = frontDoorAmqp(env, lab);
   const r = await fromClient<{ confirmed: number }>(env, 'vhost-publish.ts', [
-    lab.endpoint.address,
-    String(tls ? lab.endpoint.amqpsPort : lab.endpoint.amqpPort),
+    door.address,
+    door.port,
     lab.credentials,
     '/',
     queue,
     '200',
-    ...(tls ? [lab.caFile!] : []),
+    ...door.caArgs,
   ]);
   expect(r.confirmed).toBe(200);
   const q = (await listQueues(env, 'rabbit-01')).find((row) => row.name === queue);

@@ -8,7 +8,7 @@ import { healHost, partitionHost } from '../../lab/lab';
 import type { LabStatus } from '../../lab/lab-state';
 import { labVipAssignedTo, labVipHolder, labVipRoute, labVrrpState } from '../../lab/lab-vip';
 import { loadEnvironment, waitFor } from '../../workspace';
-import { fromClient, inHost, sharedLab } from './lab-helpers';
+import { fromClient, frontDoorAmqp, inHost, sharedLab } from './lab-helpers';
 
 const ENV = process.env.WARREN_DRILLS_ENV ?? 'dev';
 const t = loadEnvironment(ENV).topology;
@@ -27,14 +27,13 @@ const notifyJournal = (host: string) =>
 
 /** 500 messages published and consumed by a client through the front door's address. */
 async function expectRoundTripThroughFrontDoor(lab: LabStatus): Promise<void> {
-  // With rabbitmq.tls 'required' (lts) AMQPS, verifying the lab's CA for the front door's address.
-  const tls = t.rabbitmq.tls === 'required';
+  const door = frontDoorAmqp(ENV, lab);
   const r = await fromClient<{ published: number; consumed: number }>(ENV, 'amqp-roundtrip.ts', [
-    lab.endpoint.address,
-    String(tls ? lab.endpoint.amqpsPort : lab.endpoint.amqpPort),
+    door.address,
+    door.port,
     lab.credentials,
     '500',
-    ...(tls ? [lab.caFile!] : []),
+    ...door.caArgs,
   ]);
   expect(r).toMatchObject({ published: 500, consumed: 500 });
 }
